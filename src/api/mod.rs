@@ -1,0 +1,411 @@
+//! Commands: how each request is built and each answer parsed.
+//!
+//! Every command is a public request type (see [`crate::model`]) that
+//! implements [`Command`]: it validates itself and writes the documented
+//! PascalCase body, and it parses the documented answer into the public
+//! result type. The wire structs stay private to this module tree, so the
+//! quirks of the wire (`ToGroupid` vs `ToGroupId` vs `GroupId`, `Type` 1/2,
+//! `StandardMark` strings) are handled once, here.
+//!
+//! [`build_request`] and [`parse_response`] are the sans-IO halves of a call;
+//! [`crate::client::Client`] runs them around a transport.
+
+mod recentcontact;
+mod sns;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::Error;
+use crate::model::{ContactData, ContactGroup, ConversationRef};
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// One REST command: its endpoint, how to write its body, how to read its answer.
+pub trait Command {
+    /// The endpoint path, e.g. `v4/recentcontact/get_list`.
+    const ENDPOINT: &'static str;
+    /// True when sending the same request twice has the same effect as once.
+    const IDEMPOTENT: bool;
+    /// The public result type.
+    type Output;
+
+    /// Validates the request and writes the documented JSON body.
+    ///
+    /// # Errors
+    /// [`Error::invalid`] naming the first bad field; nothing is sent then.
+    fn to_body(&self) -> Result<String, Error>;
+
+    /// Reads the body of a successful (`ErrorCode` 0) answer.
+    /// `self` is the request that was sent, to pair batch results with items.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Decode`] with the JSON path of the first problem.
+    fn parse_body(&self, body: &[u8]) -> Result<Self::Output, Error>;
+}
+
+/// The per-call values that go into the query string.
+#[derive(Clone, Copy)]
+pub struct RequestParams<'a> {
+    /// `https://host` or a proxy / emulator base URL, without a trailing slash.
+    pub base_url: &'a str,
+    /// The app's SDKAppID.
+    pub sdk_app_id: u64,
+    /// The admin identifier.
+    pub identifier: &'a str,
+    /// The UserSig for `identifier`.
+    pub usersig: &'a str,
+    /// The request's `random` value.
+    pub random: u32,
+    /// Timeout passed on to the transport.
+    pub timeout_ms: u32,
+}
+
+impl std::fmt::Debug for RequestParams<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestParams")
+            .field("base_url", &self.base_url)
+            .field("sdk_app_id", &self.sdk_app_id)
+            .field("identifier", &self.identifier)
+            .field("usersig", &"***")
+            .field("random", &self.random)
+            .finish()
+    }
+}
+
+/// Builds the full request of `cmd`: validated body, documented query.
+///
+/// # Errors
+/// [`Error::invalid`] when the request is invalid; nothing was sent.
+pub fn build_request<C: Command>(
+    cmd: &C,
+    params: &RequestParams<'_>,
+) -> Result<HttpRequest, Error> {
+    let body = cmd.to_body()?;
+    Ok(HttpRequest {
+        url: build_url(C::ENDPOINT, params),
+        body,
+        timeout_ms: params.timeout_ms,
+    })
+}
+
+/// `{base}/{endpoint}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
+pub fn build_url(endpoint: &str, p: &RequestParams<'_>) -> String {
+    let mut url = String::with_capacity(p.base_url.len() + endpoint.len() + p.usersig.len() + 96);
+    url.push_str(p.base_url.trim_end_matches('/'));
+    url.push('/');
+    url.push_str(endpoint);
+    url.push_str("?sdkappid=");
+    url.push_str(&p.sdk_app_id.to_string());
+    url.push_str("&identifier=");
+    percent_encode_into(&mut url, p.identifier);
+    url.push_str("&usersig=");
+    percent_encode_into(&mut url, p.usersig);
+    url.push_str("&random=");
+    url.push_str(&p.random.to_string());
+    url.push_str("&contenttype=json");
+    url
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `*`
+/// (part of the UserSig alphabet, legal in a query and kept verbatim as the
+/// official SDKs send it).
+fn percent_encode_into(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in value.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'*') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// Reads an answer: status, envelope, then the command's body.
+///
+/// # Errors
+/// Transport error for a non-200 status, API error for `ErrorCode != 0`,
+/// decode error for anything that is not the documented JSON.
+pub fn parse_response<C: Command>(cmd: &C, resp: &HttpResponse) -> Result<C::Output, Error> {
+    if resp.status != 200 {
+        return Err(Error::transport(
+            format!("HTTP status {}", resp.status),
+            Some(resp.status),
+        ));
+    }
+    check_envelope(&resp.body)?;
+    cmd.parse_body(&resp.body)
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "ActionStatus", default, deserialize_with = "lenient_string")]
+    action_status: Option<String>,
+    #[serde(rename = "ErrorCode", default)]
+    error_code: Option<i64>,
+    #[serde(rename = "ErrorInfo", default, deserialize_with = "lenient_string")]
+    error_info: Option<String>,
+    #[serde(rename = "ErrorDisplay", default, deserialize_with = "lenient_string")]
+    error_display: Option<String>,
+}
+
+/// The one place where "HTTP 200 with `ErrorCode != 0`" becomes an API error.
+fn check_envelope(body: &[u8]) -> Result<(), Error> {
+    let env: Envelope = decode_json(body)?;
+    let info = env.error_info.unwrap_or_default();
+    let display = env.error_display.unwrap_or_default();
+    match (env.error_code, env.action_status.as_deref()) {
+        (None, None) => Err(Error::decode(
+            "",
+            "not a Tencent IM response: neither ErrorCode nor ActionStatus",
+        )),
+        (Some(code), _) if code != 0 => Err(Error::api(code, &info, &display)),
+        (_, Some(status)) if !status.eq_ignore_ascii_case("OK") => {
+            // FAIL without a code: still an API error, code unknown.
+            Err(Error::api(-1, &info, &display))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Parses JSON with the path of the first problem in the error.
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::decode(&path, e.into_inner().to_string())
+    })?;
+    de.end().map_err(|e| Error::decode("", e.to_string()))?;
+    Ok(value)
+}
+
+/// Serializes a wire body; wire structs hold only strings and integers.
+pub(crate) fn encode_json<T: Serialize>(body: &T) -> Result<String, Error> {
+    serde_json::to_string(body).map_err(|e| Error::invalid("", e.to_string()))
+}
+
+/// A free-text field that some answers send as a number (`"ErrorInfo": 0`).
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+    })
+}
+
+// ----------------------------------------------------------- shared wire
+
+/// `ContactItem` as sent to the contact-group commands (`ToGroupId`).
+#[derive(Serialize)]
+pub(crate) struct WireContactOut<'a> {
+    #[serde(rename = "Type")]
+    ty: u8,
+    #[serde(rename = "To_Account", skip_serializing_if = "Option::is_none")]
+    to_account: Option<&'a str>,
+    #[serde(rename = "ToGroupId", skip_serializing_if = "Option::is_none")]
+    to_group_id: Option<&'a str>,
+}
+
+impl<'a> WireContactOut<'a> {
+    pub(crate) fn new(c: &'a ConversationRef) -> Self {
+        match c {
+            ConversationRef::C2c { user_id } => WireContactOut {
+                ty: 1,
+                to_account: Some(user_id),
+                to_group_id: None,
+            },
+            ConversationRef::Group { group_id } => WireContactOut {
+                ty: 2,
+                to_account: None,
+                to_group_id: Some(group_id),
+            },
+        }
+    }
+}
+
+/// `ContactItem` / `SessionItem` as received; tolerant of all three group spellings.
+#[derive(Deserialize)]
+pub(crate) struct WireContactIn {
+    #[serde(rename = "Type")]
+    ty: i64,
+    #[serde(rename = "To_Account", default)]
+    to_account: Option<String>,
+    #[serde(rename = "ToGroupId", alias = "ToGroupid", alias = "GroupId", default)]
+    to_group_id: Option<String>,
+    #[serde(rename = "StandardMark", default)]
+    pub(crate) standard_mark: Option<String>,
+    #[serde(rename = "CustomMark", default)]
+    pub(crate) custom_mark: Option<String>,
+    #[serde(rename = "ContactGroupId", default)]
+    pub(crate) contact_group_id: Option<Vec<u32>>,
+    #[serde(rename = "Timestamp", default)]
+    pub(crate) timestamp: Option<u32>,
+    #[serde(rename = "MsgTime", default)]
+    pub(crate) msg_time: Option<u32>,
+    #[serde(rename = "TopFlag", default)]
+    pub(crate) top_flag: Option<i64>,
+}
+
+impl WireContactIn {
+    /// The conversation this item names; `path` locates it for errors.
+    pub(crate) fn conversation(&self, path: &str) -> Result<ConversationRef, Error> {
+        match self.ty {
+            1 => match &self.to_account {
+                Some(id) if !id.is_empty() => Ok(ConversationRef::c2c(id.clone())),
+                _ => Err(Error::decode(
+                    &format!("{path}.To_Account"),
+                    "a Type 1 item needs To_Account",
+                )),
+            },
+            2 => match &self.to_group_id {
+                Some(id) if !id.is_empty() => Ok(ConversationRef::group(id.clone())),
+                _ => Err(Error::decode(
+                    &format!("{path}.ToGroupId"),
+                    "a Type 2 item needs ToGroupId",
+                )),
+            },
+            other => Err(Error::decode(
+                &format!("{path}.Type"),
+                format!("unknown conversation Type {other} (expected 1 or 2)"),
+            )),
+        }
+    }
+
+    /// The item as group/mark data.
+    pub(crate) fn into_contact_data(self, path: &str) -> Result<ContactData, Error> {
+        let conversation = self.conversation(path)?;
+        let standard_mark = self.standard_mark.unwrap_or_default();
+        let marks = decode_mark_at(&standard_mark, path)?;
+        Ok(ContactData {
+            conversation,
+            standard_mark,
+            marks,
+            custom_mark: self.custom_mark,
+            group_ids: self.contact_group_id.unwrap_or_default(),
+            timestamp: self.timestamp,
+        })
+    }
+}
+
+pub(crate) fn decode_mark_at(bits: &str, path: &str) -> Result<crate::marks::Marks, Error> {
+    crate::marks::parse_standard_mark(bits, "")
+        .map(crate::marks::Marks::from_value)
+        .map_err(|e| Error::decode(&format!("{path}.StandardMark"), e.message().to_owned()))
+}
+
+/// `GroupItem` as received.
+#[derive(Deserialize)]
+pub(crate) struct WireGroupItem {
+    #[serde(rename = "GroupName")]
+    name: String,
+    #[serde(rename = "GroupId")]
+    id: u32,
+}
+
+impl From<WireGroupItem> for ContactGroup {
+    fn from(g: WireGroupItem) -> Self {
+        ContactGroup {
+            name: g.name,
+            id: g.id,
+        }
+    }
+}
+
+/// `ResultCode`/`ResultInfo` of a batch item.
+#[derive(Deserialize)]
+pub(crate) struct WireResult {
+    #[serde(rename = "ResultCode")]
+    pub(crate) code: i64,
+    #[serde(rename = "ResultInfo", default, deserialize_with = "lenient_string")]
+    pub(crate) info: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> RequestParams<'static> {
+        RequestParams {
+            base_url: "https://console.tim.qq.com/",
+            sdk_app_id: 88_888_888,
+            identifier: "admin",
+            usersig: "eJx*a-b_",
+            random: 99_999_999,
+            timeout_ms: 5000,
+        }
+    }
+
+    #[test]
+    fn url_is_exactly_documented() {
+        assert_eq!(
+            build_url("v4/recentcontact/get_list", &params()),
+            "https://console.tim.qq.com/v4/recentcontact/get_list?sdkappid=88888888&identifier=admin&usersig=eJx*a-b_&random=99999999&contenttype=json"
+        );
+    }
+
+    #[test]
+    fn query_values_cannot_inject_parameters() {
+        let mut p = params();
+        p.identifier = "admin&sdkappid=1";
+        let url = build_url("v4/sns/group_get", &p);
+        assert!(url.contains("identifier=admin%26sdkappid%3D1&"), "{url}");
+        assert_eq!(url.matches("sdkappid=").count(), 1);
+        p.identifier = "管理员 x";
+        assert!(build_url("v4/sns/group_get", &p)
+            .contains("identifier=%E7%AE%A1%E7%90%86%E5%91%98%20x&"));
+    }
+
+    #[test]
+    fn envelope_classification() {
+        assert!(check_envelope(br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#).is_ok());
+        assert!(check_envelope(br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"0"}"#).is_ok());
+        assert!(check_envelope(br#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":0}"#).is_ok());
+        let e =
+            check_envelope(br#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}"#)
+                .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.code(), e.info()),
+            (crate::ErrorKind::Api, Some(70001), Some("expired"))
+        );
+        let e = check_envelope(br#"{"ActionStatus":"FAIL","ErrorInfo":"x"}"#).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Api);
+        let e = check_envelope(b"<html>502</html>").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Decode);
+        let e = check_envelope(b"{}").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Decode);
+        let e = check_envelope(br#"{"ErrorCode":"x"}"#).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Decode, Some("ErrorCode"))
+        );
+    }
+
+    #[test]
+    fn non_200_is_a_transport_error() {
+        struct Nop;
+        impl Command for Nop {
+            const ENDPOINT: &'static str = "v4/x/y";
+            const IDEMPOTENT: bool = true;
+            type Output = ();
+            fn to_body(&self) -> Result<String, Error> {
+                Ok("{}".into())
+            }
+            fn parse_body(&self, _: &[u8]) -> Result<(), Error> {
+                Ok(())
+            }
+        }
+        let e = parse_response(
+            &Nop,
+            &HttpResponse {
+                status: 502,
+                body: b"bad gateway".to_vec(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.status()),
+            (crate::ErrorKind::Transport, Some(502))
+        );
+    }
+}

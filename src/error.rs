@@ -1,0 +1,235 @@
+//! The one error type, ordered by the phase in which a call failed.
+//!
+//! | kind | request sent? | retry? |
+//! |---|---|---|
+//! | [`ErrorKind::InvalidInput`] | never | no: fix the input |
+//! | [`ErrorKind::Signing`] | never | only if the signer is flaky |
+//! | [`ErrorKind::Transport`] | maybe | reads yes; writes only if not sent |
+//! | [`ErrorKind::Timeout`] | maybe | as transport |
+//! | [`ErrorKind::Decode`] | yes, answered | no (the server answered something we cannot read) |
+//! | [`ErrorKind::Api`] | yes, answered | per code, see [`crate::limits::is_retryable_code`] |
+//!
+//! An error never carries the UserSig: the only place the signature exists
+//! is the query string of an outgoing request, which errors do not copy.
+
+use std::fmt;
+
+/// Which phase of a call failed. Ordered: earlier phases mean less happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Input rejected before anything was sent; `field` names the culprit.
+    InvalidInput,
+    /// The host signer failed or returned no UserSig; nothing was sent.
+    Signing,
+    /// Network failure or a non-200 HTTP status; the request may have reached the server.
+    Transport,
+    /// No answer within the timeout; the request may have reached the server.
+    Timeout,
+    /// The server answered with a body that is not the documented JSON.
+    Decode,
+    /// The server answered `ErrorCode != 0`.
+    Api,
+}
+
+impl ErrorKind {
+    /// The stable lowercase name used in JavaScript (`error.kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Signing => "signing",
+            ErrorKind::Transport => "transport",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Api => "api",
+        }
+    }
+}
+
+/// A failed call: what went wrong, where, and enough context to act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    field: Option<String>,
+    code: Option<i64>,
+    info: Option<String>,
+    display: Option<String>,
+    status: Option<u16>,
+    endpoint: Option<&'static str>,
+    random: Option<u32>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error(Box::new(Inner {
+            kind,
+            message: message.into(),
+            field: None,
+            code: None,
+            info: None,
+            display: None,
+            status: None,
+            endpoint: None,
+            random: None,
+        }))
+    }
+
+    /// Invalid input for `field` (a camelCase path such as `items[3].userId`).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorKind::InvalidInput, message);
+        e.0.field = Some(field.to_owned());
+        e
+    }
+
+    /// The signer failed.
+    pub fn signing(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Signing, message)
+    }
+
+    /// A network failure, or an HTTP status other than 200 (`status`).
+    pub fn transport(message: impl Into<String>, status: Option<u16>) -> Self {
+        let mut e = Error::new(ErrorKind::Transport, message);
+        e.0.status = status;
+        e
+    }
+
+    /// No answer within `ms` milliseconds.
+    pub fn timeout(ms: u32) -> Self {
+        Error::new(ErrorKind::Timeout, format!("no answer within {ms} ms"))
+    }
+
+    /// The body could not be read as the documented JSON; `path` is where.
+    pub fn decode(path: &str, message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorKind::Decode, message);
+        if !path.is_empty() && path != "." {
+            e.0.field = Some(path.to_owned());
+        }
+        e
+    }
+
+    /// The server answered `ErrorCode` `code` with `ErrorInfo` `info`.
+    pub fn api(code: i64, info: &str, display: &str) -> Self {
+        let mut e = Error::new(
+            ErrorKind::Api,
+            format!(
+                "Tencent IM error {code}: {}",
+                if info.is_empty() {
+                    crate::limits::describe_code(code)
+                } else {
+                    info
+                }
+            ),
+        );
+        e.0.code = Some(code);
+        e.0.info = Some(info.to_owned());
+        e.0.display = Some(display.to_owned());
+        e
+    }
+
+    /// Attaches the endpoint (`v4/recentcontact/get_list`) and request `random`.
+    pub fn at(mut self, endpoint: &'static str, random: Option<u32>) -> Self {
+        self.0.endpoint = Some(endpoint);
+        if random.is_some() {
+            self.0.random = random;
+        }
+        self
+    }
+
+    /// Which phase failed.
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
+    }
+    /// Human-readable description (never contains the UserSig).
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+    /// The input field (invalid input) or JSON path (decode) at fault.
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+    /// Tencent's `ErrorCode` for API errors.
+    pub fn code(&self) -> Option<i64> {
+        self.0.code
+    }
+    /// Tencent's `ErrorInfo` for API errors.
+    pub fn info(&self) -> Option<&str> {
+        self.0.info.as_deref()
+    }
+    /// Tencent's `ErrorDisplay` for API errors.
+    pub fn display(&self) -> Option<&str> {
+        self.0.display.as_deref()
+    }
+    /// The HTTP status for transport errors caused by a non-200 answer.
+    pub fn status(&self) -> Option<u16> {
+        self.0.status
+    }
+    /// The endpoint path, e.g. `v4/recentcontact/get_list`.
+    pub fn endpoint(&self) -> Option<&'static str> {
+        self.0.endpoint
+    }
+    /// The `random` query value of the request, to match server logs.
+    pub fn random(&self) -> Option<u32> {
+        self.0.random
+    }
+
+    /// True when the request certainly did not reach the server.
+    pub fn not_sent(&self) -> bool {
+        matches!(self.0.kind, ErrorKind::InvalidInput | ErrorKind::Signing)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.0.field, self.0.kind) {
+            (Some(field), ErrorKind::InvalidInput) => {
+                write!(f, "invalid `{field}`: {}", self.0.message)
+            }
+            (Some(path), ErrorKind::Decode) => {
+                write!(f, "cannot decode response at `{path}`: {}", self.0.message)
+            }
+            _ => f.write_str(&self.0.message),
+        }?;
+        if let Some(endpoint) = self.0.endpoint {
+            write!(f, " ({endpoint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_field() {
+        let e = Error::invalid("fromAccount", "must not be empty");
+        assert_eq!(e.to_string(), "invalid `fromAccount`: must not be empty");
+        assert!(e.not_sent());
+    }
+
+    #[test]
+    fn api_error_carries_code_and_context() {
+        let e = Error::api(51009, "group not exist", "")
+            .at("v4/recentcontact/del_contact_group", Some(7));
+        assert_eq!(e.code(), Some(51009));
+        assert_eq!(e.random(), Some(7));
+        assert_eq!(e.kind().as_str(), "api");
+        assert!(e.to_string().contains("51009"));
+        assert!(e
+            .to_string()
+            .ends_with("(v4/recentcontact/del_contact_group)"));
+        assert!(!e.not_sent());
+    }
+
+    #[test]
+    fn api_error_without_info_uses_known_description() {
+        let e = Error::api(60007, "", "");
+        assert!(e.message().contains("frequency"), "{}", e.message());
+    }
+}

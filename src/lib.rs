@@ -1,0 +1,36 @@
+//! # tim-contacts
+//!
+//! A typed client for the Tencent Cloud IM (Chat) REST admin API around
+//! conversations: conversation lists, conversation groups, conversation marks
+//! and friend groups. The core is sans-IO Rust; the `wasm` module (built only
+//! for `wasm32`) is the JavaScript boundary of the npm package.
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`marks`] | the `StandardMark` bit-string codec |
+//! | [`usersig`] | TLSSigAPIv2: generate, decode, verify |
+//! | [`error`] | the error type, ordered by phase |
+//! | [`limits`] | documented limits and error-code classes |
+//! | [`region`] | regional hosts |
+//! | [`model`] | the public request and result types |
+//! | [`api`] | one file per command family: build a request, parse an answer |
+//! | [`transport`] | `HttpRequest`/`HttpResponse`, the `Transport`, `Signer` and `Entropy` traits |
+//! | [`client`] | `Client`: config, signing, one generic `execute`, one method per command |
+
+pub mod api;
+pub mod client;
+pub mod error;
+pub mod limits;
+pub mod marks;
+pub mod model;
+pub mod region;
+pub mod transport;
+pub mod usersig;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use client::{Client, ClientConfig};
+pub use error::{Error, ErrorKind};
+pub use marks::{decode_standard_mark, encode_marks, Marks, MarksInput};
+pub use region::Region;

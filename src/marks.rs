@@ -1,0 +1,419 @@
+//! The bit-mark codec: `StandardMark` strings to typed marks and back.
+//!
+//! # What is a standard mark?
+//! Every conversation carries a 64-bit set of marks. Bits 0..=3 are Chat's
+//! built-in marks (star, unread, fold, hide); bits 32..=63 are free for the
+//! app ("custom" marks); bits 4..=31 are reserved by Chat. The REST API
+//! transports the set as `StandardMark`, a string of `0`/`1` characters.
+//!
+//! # Which way round is the string?
+//! Tencent does not document the character order. The only real server
+//! response seen supports an **MSB-first binary numeral** (leftmost character
+//! = highest set bit, `""` = no mark), so that is the reading used here
+//! (spec §5.3). It is kept behind [`parse_standard_mark`] and
+//! [`format_standard_mark`], the only two functions that know the order.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// Bit index of the built-in "star" (favourite) mark.
+pub const STAR_BIT: u8 = 0;
+/// Bit index of the built-in "unread" mark (does not change real unread counts).
+pub const UNREAD_BIT: u8 = 1;
+/// Bit index of the built-in "fold" (collapse) mark.
+pub const FOLD_BIT: u8 = 2;
+/// Bit index of the built-in "hide" mark.
+pub const HIDE_BIT: u8 = 3;
+/// The first bit index an app may use for its own marks.
+pub const CUSTOM_FIRST_BIT: u8 = 32;
+/// The last bit index an app may use for its own marks.
+pub const CUSTOM_LAST_BIT: u8 = 63;
+
+/// Longest `StandardMark` string accepted: one character per bit.
+pub const MAX_MARK_DIGITS: usize = 64;
+
+/// A decoded mark set.
+///
+/// `value` is the whole 64-bit set (a `bigint` in JavaScript); the named
+/// booleans and `custom` are views of it. Bits 4..=31 (reserved by Chat) are
+/// only visible in `value`, and are preserved by every operation.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Marks {
+    /// Bit 0: starred / favourite.
+    pub star: bool,
+    /// Bit 1: marked unread (a flag only; real unread counts are unaffected).
+    pub unread: bool,
+    /// Bit 2: folded / collapsed.
+    pub fold: bool,
+    /// Bit 3: hidden.
+    pub hide: bool,
+    /// The set app-defined bits, ascending, each in 32..=63.
+    pub custom: Vec<u8>,
+    /// The whole 64-bit mark set.
+    #[serde(with = "bits_u128")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "bigint"))]
+    pub value: u64,
+}
+
+impl Marks {
+    /// Builds the typed view of a raw 64-bit mark set.
+    pub fn from_value(value: u64) -> Self {
+        let bit = |n: u8| value & (1u64 << n) != 0;
+        Marks {
+            star: bit(STAR_BIT),
+            unread: bit(UNREAD_BIT),
+            fold: bit(FOLD_BIT),
+            hide: bit(HIDE_BIT),
+            custom: (CUSTOM_FIRST_BIT..=CUSTOM_LAST_BIT)
+                .filter(|&n| bit(n))
+                .collect(),
+            value,
+        }
+    }
+
+    /// True when no bit is set.
+    pub fn is_empty(&self) -> bool {
+        self.value == 0
+    }
+}
+
+/// What a caller may pass to [`encode_marks`]: every field optional.
+///
+/// The result is the union of `value` (if given), the named flags that are
+/// `true`, and the `custom` bits. A named flag given as `false` while `value`
+/// has that bit set is a contradiction and an error (never silently dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MarksInput {
+    /// Bit 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub star: Option<bool>,
+    /// Bit 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub unread: Option<bool>,
+    /// Bit 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub fold: Option<bool>,
+    /// Bit 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub hide: Option<bool>,
+    /// App-defined bits to set, each in 32..=63.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub custom: Option<Vec<u8>>,
+    /// A whole 64-bit set to start from (preserves reserved bits 4..=31).
+    #[serde(
+        default,
+        with = "opt_bits_u128",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "bigint"))]
+    pub value: Option<u64>,
+}
+
+/// Parses a `StandardMark` string into the 64-bit mark set.
+///
+/// `""` is the empty set; leading zeros are accepted.
+///
+/// # Errors
+/// [`Error::invalid`] naming `field` when the string has a character other
+/// than `0`/`1` or more than 64 digits.
+pub fn parse_standard_mark(bits: &str, field: &str) -> Result<u64, Error> {
+    if bits.len() > MAX_MARK_DIGITS {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "a StandardMark has at most {MAX_MARK_DIGITS} digits, got {}",
+                bits.len()
+            ),
+        ));
+    }
+    let mut value = 0u64;
+    for (i, c) in bits.chars().enumerate() {
+        let digit = match c {
+            '0' => 0,
+            '1' => 1,
+            other => {
+                return Err(Error::invalid(
+                    field,
+                    format!("a StandardMark has only 0 and 1 digits, found {other:?} at {i}"),
+                ))
+            }
+        };
+        // At most 64 digits, so the shift never loses a set bit.
+        value = (value << 1) | digit;
+    }
+    Ok(value)
+}
+
+/// Formats a 64-bit mark set as a `StandardMark` string (`""` for no mark).
+pub fn format_standard_mark(value: u64) -> String {
+    if value == 0 {
+        String::new()
+    } else {
+        format!("{value:b}")
+    }
+}
+
+/// Decodes a `StandardMark` string into typed marks.
+///
+/// # Errors
+/// As [`parse_standard_mark`], naming the field `bits`.
+pub fn decode_standard_mark(bits: &str) -> Result<Marks, Error> {
+    parse_standard_mark(bits, "bits").map(Marks::from_value)
+}
+
+/// Computes the 64-bit mark set described by `input`.
+///
+/// # Errors
+/// [`Error::invalid`] for a custom bit outside 32..=63, or a named flag that
+/// is `false` while `value` has that bit set.
+pub fn marks_value(input: &MarksInput) -> Result<u64, Error> {
+    let mut value = input.value.unwrap_or(0);
+    let named = [
+        ("star", input.star, STAR_BIT),
+        ("unread", input.unread, UNREAD_BIT),
+        ("fold", input.fold, FOLD_BIT),
+        ("hide", input.hide, HIDE_BIT),
+    ];
+    for (name, flag, bit) in named {
+        match flag {
+            Some(true) => value |= 1u64 << bit,
+            Some(false) if value & (1u64 << bit) != 0 => {
+                return Err(Error::invalid(
+                    name,
+                    format!("is false but `value` has bit {bit} set"),
+                ))
+            }
+            _ => {}
+        }
+    }
+    for (i, &bit) in input.custom.iter().flatten().enumerate() {
+        check_custom_bit(bit, &format!("custom[{i}]"))?;
+        value |= 1u64 << bit;
+    }
+    Ok(value)
+}
+
+/// Encodes marks as a `StandardMark` string; the inverse of [`decode_standard_mark`].
+///
+/// # Errors
+/// As [`marks_value`].
+pub fn encode_marks(input: &MarksInput) -> Result<String, Error> {
+    marks_value(input).map(format_standard_mark)
+}
+
+/// Checks that `bit` is an app-defined mark bit (32..=63).
+///
+/// # Errors
+/// [`Error::invalid`] naming `field` otherwise.
+pub fn check_custom_bit(bit: u8, field: &str) -> Result<(), Error> {
+    if (CUSTOM_FIRST_BIT..=CUSTOM_LAST_BIT).contains(&bit) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!(
+                "custom mark bits are {CUSTOM_FIRST_BIT}..={CUSTOM_LAST_BIT}, got {bit} \
+                 (bits 0-3 are star/unread/fold/hide, 4-31 are reserved by Chat)"
+            ),
+        ))
+    }
+}
+
+/// Serializes a `u64` as a 128-bit integer so that JavaScript receives a
+/// `bigint` (serde-wasm-bindgen maps 128-bit integers to `BigInt`), while
+/// JSON still gets a plain number.
+mod bits_u128 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u128(u128::from(*v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let wide = u128::deserialize(d)?;
+        u64::try_from(wide).map_err(|_| serde::de::Error::custom("mark value exceeds 64 bits"))
+    }
+}
+
+mod opt_bits_u128 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.serialize_some(&u128::from(*v)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        let wide = Option::<u128>::deserialize(d)?;
+        wide.map(|w| {
+            u64::try_from(w).map_err(|_| serde::de::Error::custom("mark value exceeds 64 bits"))
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_string_is_no_mark() {
+        let m = decode_standard_mark("").unwrap();
+        assert_eq!(m, Marks::default());
+        assert_eq!(format_standard_mark(0), "");
+    }
+
+    #[test]
+    fn msb_first_numeral() {
+        // "10" = bit 1 (unread), "1000" = bit 3 (hide)
+        assert!(decode_standard_mark("10").unwrap().unread);
+        assert!(!decode_standard_mark("10").unwrap().star);
+        assert!(decode_standard_mark("1000").unwrap().hide);
+        let m = decode_standard_mark("111001").unwrap();
+        assert_eq!(m.value, 0b111001);
+        assert!(m.star && !m.unread && !m.fold && m.hide);
+    }
+
+    #[test]
+    fn leading_zeros_accepted() {
+        assert_eq!(decode_standard_mark("0001").unwrap().value, 1);
+        assert_eq!(decode_standard_mark("011111110").unwrap().value, 0b11111110);
+        let zeros = "0".repeat(64);
+        assert_eq!(decode_standard_mark(&zeros).unwrap().value, 0);
+    }
+
+    #[test]
+    fn sixty_four_digits_and_bit_63() {
+        let top = format!("1{}", "0".repeat(63));
+        let m = decode_standard_mark(&top).unwrap();
+        assert_eq!(m.value, 1u64 << 63);
+        assert_eq!(m.custom, vec![63]);
+        assert_eq!(format_standard_mark(m.value), top);
+        let all = "1".repeat(64);
+        let m = decode_standard_mark(&all).unwrap();
+        assert_eq!(m.value, u64::MAX);
+        assert_eq!(m.custom, (32..=63).collect::<Vec<u8>>());
+    }
+
+    #[test]
+    fn sixty_five_digits_rejected() {
+        let err = decode_standard_mark(&"0".repeat(65)).unwrap_err();
+        assert_eq!(err.field(), Some("bits"));
+        assert!(err.to_string().contains("64"));
+    }
+
+    #[test]
+    fn bad_digit_rejected() {
+        for bad in ["2", "1a", " 1", "1 ", "+1", "١"] {
+            let err = decode_standard_mark(bad).unwrap_err();
+            assert_eq!(err.kind(), crate::error::ErrorKind::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn real_custom_mark_response() {
+        // 35 digits starting with 1: exactly one custom mark, bit 34.
+        let s = format!("1{}", "0".repeat(34));
+        let m = decode_standard_mark(&s).unwrap();
+        assert_eq!(m.custom, vec![34]);
+        assert!(!m.star);
+    }
+
+    #[test]
+    fn reserved_bits_preserved() {
+        let v = (1u64 << 4) | (1u64 << 31) | 1;
+        let m = Marks::from_value(v);
+        assert!(m.custom.is_empty());
+        let back = marks_value(&MarksInput {
+            value: Some(m.value),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn encode_union_and_contradiction() {
+        let s = encode_marks(&MarksInput {
+            star: Some(true),
+            hide: Some(true),
+            custom: Some(vec![32]),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s, format!("1{}1001", "0".repeat(28)));
+        let err = encode_marks(&MarksInput {
+            star: Some(false),
+            value: Some(1),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field(), Some("star"));
+        let err = encode_marks(&MarksInput {
+            custom: Some(vec![5]),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field(), Some("custom[0]"));
+        let err = encode_marks(&MarksInput {
+            custom: Some(vec![64]),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.field(), Some("custom[0]"));
+    }
+
+    #[test]
+    fn json_value_is_a_number() {
+        let m = Marks::from_value(1u64 << 40);
+        let j = serde_json::to_value(&m).unwrap();
+        assert_eq!(j["value"], serde_json::json!(1u64 << 40));
+        let back: Marks = serde_json::from_value(j).unwrap();
+        assert_eq!(back, m);
+    }
+
+    mod prop {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn round_trip_value(v in any::<u64>()) {
+                let s = format_standard_mark(v);
+                prop_assert!(s.len() <= 64);
+                prop_assert!(!s.starts_with('0'));
+                let m = decode_standard_mark(&s).unwrap();
+                prop_assert_eq!(m.value, v);
+                let input = MarksInput {
+                    star: Some(m.star), unread: Some(m.unread), fold: Some(m.fold), hide: Some(m.hide),
+                    custom: Some(m.custom.clone()), value: Some(m.value),
+                };
+                prop_assert_eq!(encode_marks(&input).unwrap(), s);
+            }
+
+            #[test]
+            fn leading_zeros_do_not_matter(v in any::<u64>(), pad in 0usize..64) {
+                let s = format_standard_mark(v);
+                let padded = format!("{}{}", "0".repeat(pad.min(64 - s.len())), s);
+                prop_assert_eq!(parse_standard_mark(&padded, "x").unwrap(), v);
+            }
+
+            #[test]
+            fn arbitrary_strings_never_panic(s in "\\PC{0,80}") {
+                let _ = decode_standard_mark(&s);
+            }
+        }
+    }
+}

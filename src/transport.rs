@@ -1,0 +1,175 @@
+//! What the core asks of its host: a transport, a signer and a source of
+//! randomness.
+//!
+//! # What is a transport?
+//! Something that sends one [`HttpRequest`] (always a POST of a JSON body)
+//! and returns the [`HttpResponse`]. The WebAssembly build implements it with
+//! `fetch`; native users plug in any HTTP client. The core never does I/O
+//! itself, so it is tested with plain data.
+//!
+//! # Who signs?
+//! Every request carries a UserSig for the admin identifier. The SDK never
+//! needs the SecretKey: a [`Signer`] (in JavaScript, the `userSig` callback)
+//! returns a UserSig, typically minted by the app's backend.
+//!
+//! The traits have no `Send` bounds: JavaScript futures are not `Send`.
+
+use std::fmt;
+use std::future::Future;
+
+/// `Content-Type` of every request body.
+pub const CONTENT_TYPE: &str = "application/json";
+
+/// One outgoing request. `url` carries the UserSig in its query, so this
+/// type's `Debug` output redacts it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// Full URL including the query string.
+    pub url: String,
+    /// JSON body.
+    pub body: String,
+    /// Give up after this many milliseconds (0 = no limit).
+    pub timeout_ms: u32,
+}
+
+impl HttpRequest {
+    /// The HTTP method; the API accepts only POST.
+    pub const METHOD: &'static str = "POST";
+
+    /// The URL with the `usersig` value replaced by `***`, safe to log.
+    pub fn redacted_url(&self) -> String {
+        redact_usersig(&self.url)
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("url", &self.redacted_url())
+            .field("body", &self.body)
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
+}
+
+/// Replaces the value of every `usersig=` query parameter with `***`.
+pub fn redact_usersig(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("usersig") => format!("{k}=***"),
+            _ => p.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", parts.join("&"))
+}
+
+/// One answer: the status and the raw body bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// HTTP status code.
+    pub status: u16,
+    /// Body bytes, not yet decoded.
+    pub body: Vec<u8>,
+}
+
+/// Why a transport could not deliver an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The network failed (connection refused, reset, DNS, CORS, ...).
+    Network(String),
+    /// No answer within the request's timeout.
+    Timeout,
+    /// The caller aborted the request.
+    Aborted,
+}
+
+/// Sends requests. Implemented by the host (fetch in WebAssembly).
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// Sends `req` and returns the answer, whatever its status.
+    ///
+    /// # Errors
+    /// A [`TransportError`] when no answer arrived.
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// Produces UserSigs for the admin identifier.
+#[allow(async_fn_in_trait)]
+pub trait Signer {
+    /// Returns a UserSig for `identifier`.
+    ///
+    /// # Errors
+    /// A message (which must not contain the UserSig) when signing failed.
+    async fn sign(&self, identifier: &str) -> Result<String, String>;
+}
+
+/// Randomness for the `random` query parameter.
+pub trait Entropy {
+    /// A uniformly random, cryptographically strong `u32`.
+    fn random_u32(&self) -> u32;
+}
+
+impl<T: Transport + ?Sized> Transport for &T {
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(req).await
+    }
+}
+
+impl<S: Signer + ?Sized> Signer for &S {
+    async fn sign(&self, identifier: &str) -> Result<String, String> {
+        (**self).sign(identifier).await
+    }
+}
+
+/// A signer that always returns the same UserSig (for scripts and tests).
+#[derive(Clone)]
+pub struct StaticSigner(pub String);
+
+impl fmt::Debug for StaticSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StaticSigner(***)")
+    }
+}
+
+impl Signer for StaticSigner {
+    async fn sign(&self, _identifier: &str) -> Result<String, String> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Wraps a closure as a signer.
+pub struct FnSigner<F>(pub F);
+
+impl<F, Fut> Signer for FnSigner<F>
+where
+    F: Fn(&str) -> Fut,
+    Fut: Future<Output = Result<String, String>>,
+{
+    async fn sign(&self, identifier: &str) -> Result<String, String> {
+        (self.0)(identifier).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_usersig() {
+        let req = HttpRequest {
+            url: "https://h/v4/a/b?sdkappid=1&identifier=admin&usersig=SECRET*SIG&random=5&contenttype=json".into(),
+            body: "{}".into(),
+            timeout_ms: 0,
+        };
+        let dbg = format!("{req:?}");
+        assert!(!dbg.contains("SECRET"), "{dbg}");
+        assert!(dbg.contains("usersig=***"));
+        assert!(dbg.contains("random=5"));
+        assert_eq!(redact_usersig("https://h/x"), "https://h/x");
+        assert!(!format!("{:?}", StaticSigner("SECRET".into())).contains("SECRET"));
+    }
+}
