@@ -384,6 +384,7 @@ mod tests {
         assert_eq!(back, m);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     mod prop {
         use super::super::*;
         use proptest::prelude::*;

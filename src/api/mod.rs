@@ -27,7 +27,7 @@ pub trait Command {
     /// True when sending the same request twice has the same effect as once.
     const IDEMPOTENT: bool;
     /// The public result type.
-    type Output;
+    type Output: std::fmt::Debug;
 
     /// Validates the request and writes the documented JSON body.
     ///

@@ -1,0 +1,711 @@
+//! Every command against the documented samples: the request body byte for
+//! byte (through a recording transport), the documented query string, and the
+//! documented answer parsed into the public model.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::cell::RefCell;
+
+use futures::executor::block_on;
+use tim_contacts::api::Command;
+use tim_contacts::model::*;
+use tim_contacts::transport::{
+    Entropy, HttpRequest, HttpResponse, StaticSigner, Transport, TransportError,
+};
+use tim_contacts::{Client, ClientConfig, ErrorKind, Region};
+
+const SIG: &str = "eJx*secret-sig_";
+
+struct Recorder {
+    sent: RefCell<Vec<HttpRequest>>,
+    answer: HttpResponse,
+}
+
+impl Transport for Recorder {
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.sent.borrow_mut().push(req.clone());
+        Ok(self.answer.clone())
+    }
+}
+
+struct Fixed(u32);
+impl Entropy for Fixed {
+    fn random_u32(&self) -> u32 {
+        self.0
+    }
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// The documented sample, compacted with its key order kept.
+fn compact(name: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(&fixture(name)).unwrap();
+    serde_json::to_string(&v).unwrap()
+}
+
+fn recorder(answer: &str) -> Recorder {
+    Recorder {
+        sent: RefCell::new(Vec::new()),
+        answer: HttpResponse {
+            status: 200,
+            body: fixture(answer).into_bytes(),
+        },
+    }
+}
+
+fn client(t: &Recorder) -> Client<&Recorder, StaticSigner, Fixed> {
+    let config =
+        ClientConfig::new(88_888_888, "admin", Some(Region::China), None, None, false).unwrap();
+    Client::new(config, t, StaticSigner(SIG.into()), Fixed(99_999_999))
+}
+
+/// Runs `cmd` against the `answer` fixture; checks URL and exact body.
+fn run<C: Command>(cmd: &C, request: &str, answer: &str) -> C::Output {
+    let t = recorder(answer);
+    let out = block_on(client(&t).execute(cmd)).unwrap();
+    let sent = t.sent.borrow();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].url,
+        format!(
+            "https://console.tim.qq.com/{}?sdkappid=88888888&identifier=admin&usersig={SIG}&random=99999999&contenttype=json",
+            C::ENDPOINT
+        )
+    );
+    assert_eq!(sent[0].body, compact(request), "body of {}", C::ENDPOINT);
+    out
+}
+
+/// Checks that `cmd` is rejected before anything is sent, naming `field`.
+fn rejected<C: Command>(cmd: &C, field: &str) {
+    let t = recorder("envelope.overview.json");
+    let err = block_on(client(&t).execute(cmd)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+    assert_eq!(err.field(), Some(field), "{err}");
+    assert_eq!(err.endpoint(), Some(C::ENDPOINT));
+    assert!(t.sent.borrow().is_empty(), "sent despite invalid input");
+}
+
+fn c2c(id: &str) -> ConversationRef {
+    ConversationRef::c2c(id)
+}
+
+fn group(id: &str) -> ConversationRef {
+    ConversationRef::group(id)
+}
+
+#[test]
+fn get_list_documented_sample() {
+    let req = GetListRequest {
+        from_account: "id1".into(),
+        assist_flags: Some(7),
+        ..Default::default()
+    };
+    let page = run(&req, "get_list.request.json", "get_list.response.json");
+    assert!(page.complete);
+    assert_eq!(page.items.len(), 4);
+    assert_eq!(page.items[0].conversation, c2c("id2"));
+    assert!(page.items[0].pinned);
+    assert_eq!(page.items[1].conversation, group("id3"));
+    assert_eq!(page.items[3].msg_time, 1_630_997_650);
+    assert!(!page.items[3].pinned);
+    assert!(page.items[0].marks.is_none());
+    assert_eq!(
+        page.next_cursor,
+        GetListCursor {
+            time_stamp: 1_631_012_800,
+            start_index: 0,
+            top_time_stamp: 1_631_012_800,
+            top_start_index: 0
+        }
+    );
+}
+
+#[test]
+fn get_list_defaults_to_the_recommended_flags_and_decodes_marks() {
+    let req = GetListRequest {
+        from_account: "user_0001".into(),
+        ..Default::default()
+    };
+    assert_eq!(req.effective_assist_flags(), 63);
+    let page = run(&req, "get_list.request63.json", "get_list.response63.json");
+    let item = &page.items[1];
+    assert_eq!(item.conversation, group("@TGS#1B2AUI7RZ"));
+    assert_eq!(item.standard_mark.as_deref(), Some("111001"));
+    let marks = item.marks.as_ref().unwrap();
+    assert!(marks.star && marks.hide && !marks.unread && !marks.fold);
+    assert_eq!(marks.value, 0b111001);
+    assert_eq!(item.custom_mark.as_deref(), Some("abcd"));
+    assert_eq!(item.group_ids, vec![1, 2]);
+    assert!(page.items[2].pinned);
+}
+
+#[test]
+fn get_list_narrowed_flags() {
+    let base = GetListRequest {
+        from_account: "a".into(),
+        ..Default::default()
+    };
+    let f = |r: GetListRequest| r.effective_assist_flags();
+    assert_eq!(
+        f(GetListRequest {
+            pinned: Some(false),
+            ..base.clone()
+        }),
+        63 & !0b101
+    );
+    assert_eq!(
+        f(GetListRequest {
+            empty: Some(false),
+            ..base.clone()
+        }),
+        63 & !0b010
+    );
+    assert_eq!(
+        f(GetListRequest {
+            pinned_paging: Some(false),
+            ..base.clone()
+        }),
+        63 & !0b100
+    );
+    assert_eq!(
+        f(GetListRequest {
+            assist_flags: Some(1),
+            pinned: Some(false),
+            ..base
+        }),
+        1
+    );
+}
+
+#[test]
+fn get_contact_group_documented_sample() {
+    let req = GetContactGroupRequest {
+        from_account: "user0".into(),
+        start_index: None,
+    };
+    let page = run(
+        &req,
+        "get_contact_group.request.json",
+        "get_contact_group.response.json",
+    );
+    assert!(page.complete);
+    assert_eq!(page.next_start_index, Some(0));
+    assert_eq!(
+        page.groups,
+        vec![
+            ContactGroup {
+                name: "test1x".into(),
+                id: 1
+            },
+            ContactGroup {
+                name: "test10".into(),
+                id: 2
+            },
+        ]
+    );
+    assert_eq!(page.items[0].conversation, c2c("teacher4"));
+    assert_eq!(page.items[0].group_ids, vec![1, 2]);
+    assert_eq!(page.items[0].custom_mark, None);
+    assert_eq!(page.items[1].conversation, group("@TGS#1N3RSUYG2"));
+    assert!(page.items[1].group_ids.is_empty());
+    assert_eq!(page.items[1].timestamp, Some(1_672_998_266));
+}
+
+#[test]
+fn search_contact_group_documented_samples() {
+    let req = SearchContactGroupRequest {
+        from_account: "yahaha".into(),
+        conversations: vec![c2c("xixi")],
+    };
+    let r = run(
+        &req,
+        "search_contact_group.request.json",
+        "search_contact_group.response.json",
+    );
+    let m = &r.items[0].marks;
+    assert_eq!(r.items[0].standard_mark, "11111110");
+    assert!(!m.star && m.unread && m.fold && m.hide);
+    assert_eq!(m.value, 0b1111_1110);
+    assert_eq!(r.groups.len(), 2);
+
+    let r = run(
+        &req,
+        "search_contact_group.request.json",
+        "search_contact_group.response2026.json",
+    );
+    assert_eq!(r.items[1].conversation, group("@TGS#1B2AUI7RZ"));
+    assert_eq!(r.items[1].standard_mark, "");
+    assert!(r.items[1].marks.is_empty());
+    assert_eq!(r.items[1].custom_mark, None);
+}
+
+#[test]
+fn update_contact_group_documented_samples() {
+    let rename = UpdateContactGroupRequest {
+        from_account: "user_0001".into(),
+        group_name: "group_0001".into(),
+        new_name: Some("group_0002".into()),
+        ..Default::default()
+    };
+    run(
+        &rename,
+        "update_contact_group.request_rename.json",
+        "update_contact_group.response.json",
+    );
+
+    let items = UpdateContactGroupRequest {
+        from_account: "user_0001".into(),
+        group_name: "group_0001".into(),
+        add: vec![c2c("user_0002")],
+        remove: vec![group("@TGS#1B2AUI7RZ")],
+        ..Default::default()
+    };
+    // The sample answer reports only the first item: the second must be
+    // reported as not applied, never dropped.
+    let r = run(
+        &items,
+        "update_contact_group.request_items.json",
+        "update_contact_group.response.json",
+    );
+    assert_eq!(r.results.len(), 3);
+    assert!(!r.all_succeeded());
+
+    let older = UpdateContactGroupRequest {
+        from_account: "user20".into(),
+        group_name: "test1".into(),
+        add: vec![c2c("user1")],
+        ..Default::default()
+    };
+    let r = run(
+        &older,
+        "update_contact_group.request_older.json",
+        "update_contact_group.response.json",
+    );
+    assert_eq!(r.kind, UpdateKind::Conversations);
+    assert_eq!(
+        (r.group_name.as_str(), r.group_id, r.old_group_name.as_str()),
+        ("test1", 1, "test1")
+    );
+    assert_eq!(
+        r.results,
+        vec![GroupChangeOutcome {
+            change: GroupChange::Add,
+            conversation: c2c("user1"),
+            ok: true,
+            code: 0,
+            info: String::new(),
+        }]
+    );
+    assert!(r.all_succeeded());
+}
+
+#[test]
+fn create_contact_group_documented_sample() {
+    let req = CreateContactGroupRequest {
+        from_account: "user15".into(),
+        group_name: "test0".into(),
+        conversations: vec![c2c("user0")],
+    };
+    let r = run(
+        &req,
+        "create_contact_group.request.json",
+        "create_contact_group.response.json",
+    );
+    assert_eq!(
+        r.group,
+        ContactGroup {
+            name: "test2".into(),
+            id: 2
+        }
+    );
+    // The sample answers for user1 though user0 was sent: both are reported.
+    assert_eq!(r.results.len(), 2);
+    assert_eq!(
+        (
+            r.results[0].conversation.clone(),
+            r.results[0].ok,
+            r.results[0].code
+        ),
+        (c2c("user0"), false, -1)
+    );
+    assert_eq!(
+        (r.results[1].conversation.clone(), r.results[1].ok),
+        (c2c("user1"), true)
+    );
+}
+
+#[test]
+fn del_contact_group_documented_sample() {
+    let req = DelContactGroupRequest {
+        from_account: "user15".into(),
+        group_name: "test0".into(),
+    };
+    let r = run(
+        &req,
+        "del_contact_group.request.json",
+        "del_contact_group.response.json",
+    );
+    assert_eq!(
+        r.deleted,
+        vec![ContactGroup {
+            name: "test0".into(),
+            id: 2
+        }]
+    );
+}
+
+#[test]
+fn mark_contact_documented_sample() {
+    let req = MarkContactRequest {
+        from_account: "user0".into(),
+        items: vec![MarkChange {
+            conversation: c2c("user1"),
+            set: vec![
+                MarkName::Builtin(BuiltinMark::Hide),
+                MarkName::Builtin(BuiltinMark::Unread),
+                MarkName::Builtin(BuiltinMark::Fold),
+            ],
+            clear: vec![],
+            custom_mark: Some("abcd".into()),
+        }],
+    };
+    let r = run(
+        &req,
+        "mark_contact.request.json",
+        "mark_contact.response.json",
+    );
+    assert!(r.all_succeeded());
+    assert_eq!(r.results[0].conversation, c2c("user1"));
+}
+
+#[test]
+fn mark_contact_clear_and_custom_bits() {
+    let t = recorder("envelope.overview.json");
+    let req = MarkContactRequest {
+        from_account: "u".into(),
+        items: vec![
+            MarkChange {
+                conversation: group("@TGS#1"),
+                set: vec![MarkName::Custom(63), MarkName::Builtin(BuiltinMark::Star)],
+                clear: vec![MarkName::Custom(32)],
+                custom_mark: None,
+            },
+            MarkChange {
+                conversation: c2c("b"),
+                set: vec![],
+                clear: vec![],
+                custom_mark: Some(String::new()),
+            },
+        ],
+    };
+    let r = block_on(client(&t).execute(&req)).unwrap();
+    assert_eq!(
+        t.sent.borrow()[0].body,
+        r#"{"From_Account":"u","MarkItem":[{"OptType":1,"ContactItem":{"Type":2,"ToGroupId":"@TGS#1"},"ClearMark":[32],"SetMark":[0,63]},{"OptType":2,"ContactItem":{"Type":1,"To_Account":"b"},"CustomMark":""}]}"#
+    );
+    // An answer without per-item results reports every item as not applied.
+    assert_eq!(r.results.len(), 2);
+    assert!(r.results.iter().all(|o| !o.ok && o.code == -1));
+}
+
+#[test]
+fn delete_documented_samples_spell_togroupid() {
+    let c = DeleteContactRequest {
+        from_account: "id1".into(),
+        conversation: c2c("id2"),
+        clear_ramble: Some(true),
+    };
+    run(&c, "delete.request_c2c.json", "delete.response.json");
+    let g = DeleteContactRequest {
+        from_account: "id1".into(),
+        conversation: group("id2"),
+        clear_ramble: Some(true),
+    };
+    run(&g, "delete.request_group.json", "delete.response.json");
+}
+
+#[test]
+fn sns_group_get_documented_samples() {
+    let basic = SnsGroupGetRequest {
+        from_account: "id".into(),
+        ..Default::default()
+    };
+    let r = run(
+        &basic,
+        "sns_group_get.request.json",
+        "sns_group_get.response.json",
+    );
+    assert_eq!(r.current_sequence, 2);
+    assert_eq!(
+        r.groups.iter().map(|g| g.friend_count).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    assert!(r.groups[0].friends.is_none());
+
+    let old = SnsGroupGetRequest {
+        last_sequence: Some(1),
+        ..basic.clone()
+    };
+    run(
+        &old,
+        "sns_group_get.request_old.json",
+        "sns_group_get.response.json",
+    );
+
+    let complete = SnsGroupGetRequest {
+        from_account: "id".into(),
+        need_friends: Some(true),
+        group_names: vec!["group1".into()],
+        last_sequence: Some(1),
+    };
+    let r = run(
+        &complete,
+        "sns_group_get.request_complete.json",
+        "sns_group_get.response_friends.json",
+    );
+    assert_eq!(
+        r.groups[0].friends.as_deref(),
+        Some(&["friend1".to_string()][..])
+    );
+}
+
+#[test]
+fn sns_group_add_and_delete_documented_samples() {
+    let names: Vec<String> = vec!["group1".into(), "group2".into(), "group3".into()];
+    let add = SnsGroupAddRequest {
+        from_account: "id".into(),
+        group_names: names.clone(),
+        friends: vec![],
+    };
+    let r = run(
+        &add,
+        "sns_group_add.request.json",
+        "sns_group_add.response.json",
+    );
+    assert_eq!(r.current_sequence, 2);
+    assert!(r.all_succeeded());
+
+    let with_friends = SnsGroupAddRequest {
+        friends: vec!["id1".into(), "id2".into(), "id3".into()],
+        ..add
+    };
+    let r = run(
+        &with_friends,
+        "sns_group_add.request_friends.json",
+        "sns_group_add.response_friends.json",
+    );
+    assert_eq!(r.current_sequence, 3);
+    assert_eq!(
+        r.failed_accounts,
+        vec!["id2".to_string(), "id3".to_string()]
+    );
+    assert_eq!(r.results[1].code, 32216);
+    assert!(r.results[0].ok && !r.results[1].ok);
+    assert!(!r.all_succeeded());
+
+    let del = SnsGroupDeleteRequest {
+        from_account: "id".into(),
+        group_names: names,
+    };
+    let r = run(
+        &del,
+        "sns_group_delete.request.json",
+        "sns_group_delete.response.json",
+    );
+    assert_eq!(r.current_sequence, 4);
+}
+
+#[test]
+fn invalid_input_never_reaches_the_network() {
+    rejected(&GetListRequest::default(), "fromAccount");
+    rejected(
+        &SearchContactGroupRequest {
+            from_account: "a".into(),
+            conversations: (0..301).map(|i| c2c(&format!("u{i}"))).collect(),
+        },
+        "conversations",
+    );
+    rejected(
+        &SearchContactGroupRequest {
+            from_account: "a".into(),
+            conversations: vec![],
+        },
+        "conversations",
+    );
+    rejected(
+        &SearchContactGroupRequest {
+            from_account: "a".into(),
+            conversations: vec![c2c("x"), c2c("")],
+        },
+        "conversations[1].userId",
+    );
+    rejected(
+        &CreateContactGroupRequest {
+            from_account: "a".into(),
+            group_name: "x".repeat(33),
+            conversations: vec![],
+        },
+        "groupName",
+    );
+    // 11 three-byte characters = 33 bytes: the limit is in bytes.
+    rejected(
+        &CreateContactGroupRequest {
+            from_account: "a".into(),
+            group_name: "组".repeat(11),
+            conversations: vec![],
+        },
+        "groupName",
+    );
+    rejected(
+        &UpdateContactGroupRequest {
+            from_account: "a".into(),
+            group_name: "g".into(),
+            new_name: Some("x".repeat(65)),
+            ..Default::default()
+        },
+        "newName",
+    );
+    rejected(
+        &UpdateContactGroupRequest {
+            from_account: "a".into(),
+            group_name: "g".into(),
+            ..Default::default()
+        },
+        "newName",
+    );
+    rejected(
+        &UpdateContactGroupRequest {
+            from_account: "a".into(),
+            group_name: "g".into(),
+            add: vec![group("")],
+            ..Default::default()
+        },
+        "add[0].groupId",
+    );
+    let change = |set: Vec<MarkName>, clear: Vec<MarkName>| MarkChange {
+        conversation: c2c("b"),
+        set,
+        clear,
+        custom_mark: None,
+    };
+    rejected(
+        &MarkContactRequest {
+            from_account: "a".into(),
+            items: vec![change(vec![MarkName::Custom(31)], vec![])],
+        },
+        "items[0].set[0]",
+    );
+    rejected(
+        &MarkContactRequest {
+            from_account: "a".into(),
+            items: vec![change(
+                vec![MarkName::Custom(40)],
+                vec![MarkName::Custom(40)],
+            )],
+        },
+        "items[0].clear",
+    );
+    rejected(
+        &MarkContactRequest {
+            from_account: "a".into(),
+            items: vec![change(vec![], vec![])],
+        },
+        "items[0]",
+    );
+    rejected(
+        &MarkContactRequest {
+            from_account: "a".into(),
+            items: (0..101)
+                .map(|_| change(vec![MarkName::Custom(40)], vec![]))
+                .collect(),
+        },
+        "items",
+    );
+    rejected(
+        &MarkContactRequest {
+            from_account: "a".into(),
+            items: vec![MarkChange {
+                custom_mark: Some("x".repeat(257)),
+                ..change(vec![], vec![])
+            }],
+        },
+        "items[0].customMark",
+    );
+    rejected(
+        &DeleteContactRequest {
+            from_account: "a".into(),
+            conversation: c2c(""),
+            clear_ramble: None,
+        },
+        "conversation.userId",
+    );
+    rejected(
+        &SnsGroupAddRequest {
+            from_account: "a".into(),
+            group_names: (0..33).map(|i| format!("g{i}")).collect(),
+            friends: vec![],
+        },
+        "groupNames",
+    );
+    rejected(
+        &SnsGroupDeleteRequest {
+            from_account: "a".into(),
+            group_names: vec![],
+        },
+        "groupNames",
+    );
+    rejected(
+        &SnsGroupGetRequest {
+            from_account: "a\u{0}".into(),
+            ..Default::default()
+        },
+        "fromAccount",
+    );
+}
+
+#[test]
+fn api_errors_carry_code_endpoint_and_random() {
+    let t = Recorder {
+        sent: RefCell::new(Vec::new()),
+        answer: HttpResponse {
+            status: 200,
+            body: br#"{"ActionStatus":"FAIL","ErrorCode":51009,"ErrorInfo":"group not exist","ErrorDisplay":""}"#.to_vec(),
+        },
+    };
+    let req = DelContactGroupRequest {
+        from_account: "a".into(),
+        group_name: "g".into(),
+    };
+    let err = block_on(client(&t).execute(&req)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Api);
+    assert_eq!(err.code(), Some(51009));
+    assert_eq!(err.random(), Some(99_999_999));
+    assert_eq!(err.endpoint(), Some("v4/recentcontact/del_contact_group"));
+    assert!(!format!("{err} {err:?}").contains(SIG));
+}
+
+#[test]
+fn decode_errors_name_the_path() {
+    let t = Recorder {
+        sent: RefCell::new(Vec::new()),
+        answer: HttpResponse {
+            status: 200,
+            body: br#"{"ActionStatus":"OK","ErrorCode":0,"ContactItem":[{"Type":1,"To_Account":"a","StandardMark":"12"}],"CompleteFlag":1}"#.to_vec(),
+        },
+    };
+    let req = GetContactGroupRequest {
+        from_account: "a".into(),
+        start_index: None,
+    };
+    let err = block_on(client(&t).execute(&req)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.field(), Some("ContactItem[0].StandardMark"));
+    assert_eq!(err.random(), Some(99_999_999));
+}
