@@ -5,15 +5,19 @@
 //! [`Transport`], then read the answer. Every error carries the endpoint and,
 //! once a request exists, its `random`.
 
+use std::collections::HashMap;
+
 use crate::api::{build_url, parse_response, Command, RequestParams};
 use crate::error::Error;
+use crate::limits::MAX_SEARCH_ITEMS;
+use crate::marks::{diff_marks, marks_value};
 use crate::model::{
-    ContactGroupPage, CreateContactGroupRequest, CreateContactGroupResult, DelContactGroupRequest,
-    DelContactGroupResult, DeleteContactRequest, GetContactGroupRequest, GetListPage,
-    GetListRequest, MarkContactRequest, MarkContactResult, SearchContactGroupRequest,
-    SearchContactGroupResult, SnsGroupAddRequest, SnsGroupAddResult, SnsGroupDeleteRequest,
-    SnsGroupDeleteResult, SnsGroupGetRequest, SnsGroupGetResult, UpdateContactGroupRequest,
-    UpdateContactGroupResult,
+    ContactGroupPage, ConversationOutcome, ConversationRef, CreateContactGroupRequest,
+    CreateContactGroupResult, DelContactGroupRequest, DelContactGroupResult, DeleteContactRequest,
+    GetContactGroupRequest, GetListPage, GetListRequest, MarkContactRequest, MarkContactResult,
+    MarkName, SearchContactGroupRequest, SearchContactGroupResult, SnsGroupAddRequest,
+    SnsGroupAddResult, SnsGroupDeleteRequest, SnsGroupDeleteResult, SnsGroupGetRequest,
+    SnsGroupGetResult, UpdateContactGroupRequest, UpdateContactGroupResult,
 };
 use crate::region::Region;
 use crate::transport::{Entropy, HttpRequest, Signer, Transport, TransportError};
@@ -260,12 +264,105 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
         self.execute(req).await
     }
 
-    /// `v4/recentcontact/mark_contact`.
+    /// `v4/recentcontact/mark_contact`. Items with a `target` are resolved
+    /// first: the current marks are read with `search_contact_group` and only
+    /// the difference is sent; an item already at its target is reported as
+    /// applied (`info` says so) without being sent.
     ///
     /// # Errors
-    /// As [`Client::execute`].
+    /// As [`Client::execute`]; reading the current marks can fail too.
     pub async fn mark_contact(&self, req: &MarkContactRequest) -> Result<MarkContactResult, Error> {
-        self.execute(req).await
+        if req.items.iter().all(|i| i.target.is_none()) {
+            return self.execute(req).await;
+        }
+        let endpoint = <MarkContactRequest as Command>::ENDPOINT;
+        crate::model::check_account(&req.from_account, "fromAccount")
+            .map_err(|e| e.at(endpoint, None))?;
+        let mut targets = Vec::new();
+        for (i, item) in req.items.iter().enumerate() {
+            if let Some(target) = &item.target {
+                if !item.set.is_empty() || !item.clear.is_empty() {
+                    return Err(Error::invalid(
+                        &format!("items[{i}].target"),
+                        "give either target or set / clear, not both",
+                    )
+                    .at(endpoint, None));
+                }
+                let value = marks_value(target).map_err(|e| {
+                    Error::invalid(
+                        &format!("items[{i}].target.{}", e.field().unwrap_or("")),
+                        e.message(),
+                    )
+                    .at(endpoint, None)
+                })?;
+                item.conversation
+                    .validate(&format!("items[{i}].conversation"))
+                    .map_err(|e| e.at(endpoint, None))?;
+                targets.push((i, value));
+            }
+        }
+        let mut current: HashMap<ConversationRef, u64> = HashMap::new();
+        let wanted: Vec<ConversationRef> = targets
+            .iter()
+            .map(|&(i, _)| req.items[i].conversation.clone())
+            .collect();
+        for chunk in wanted.chunks(MAX_SEARCH_ITEMS) {
+            let found = self
+                .search_contact_group(&SearchContactGroupRequest {
+                    from_account: req.from_account.clone(),
+                    conversations: chunk.to_vec(),
+                })
+                .await?;
+            current.extend(
+                found
+                    .items
+                    .into_iter()
+                    .map(|d| (d.conversation, d.marks.value)),
+            );
+        }
+        let mut to_send = Vec::with_capacity(req.items.len());
+        let mut unchanged = Vec::new();
+        for (i, item) in req.items.iter().enumerate() {
+            let mut item = item.clone();
+            if let Some(&(_, value)) = targets.iter().find(|&&(t, _)| t == i) {
+                let now = current.get(&item.conversation).copied().unwrap_or(0);
+                let (set, clear) = diff_marks(now, value);
+                item.set = set.into_iter().map(MarkName::from_bit).collect();
+                item.clear = clear.into_iter().map(MarkName::from_bit).collect();
+                item.target = None;
+                if item.set.is_empty() && item.clear.is_empty() && item.custom_mark.is_none() {
+                    unchanged.push(i);
+                    continue;
+                }
+            }
+            to_send.push((i, item));
+        }
+        let sent = if to_send.is_empty() {
+            Vec::new()
+        } else {
+            let resolved = MarkContactRequest {
+                from_account: req.from_account.clone(),
+                items: to_send.iter().map(|(_, item)| item.clone()).collect(),
+            };
+            self.execute(&resolved).await?.results
+        };
+        // Merge back in request order; extra results (none expected) go last.
+        let mut sent = sent.into_iter();
+        let mut results = Vec::with_capacity(req.items.len());
+        for (i, item) in req.items.iter().enumerate() {
+            if unchanged.contains(&i) {
+                results.push(ConversationOutcome {
+                    conversation: item.conversation.clone(),
+                    ok: true,
+                    code: 0,
+                    info: "unchanged: the marks already match the target".into(),
+                });
+            } else if let Some(outcome) = sent.next() {
+                results.push(outcome);
+            }
+        }
+        results.extend(sent);
+        Ok(MarkContactResult { results })
     }
 
     /// `v4/recentcontact/delete`.

@@ -229,6 +229,23 @@ pub fn check_custom_bit(bit: u8, field: &str) -> Result<(), Error> {
     }
 }
 
+/// The bits a caller may write: the four built-ins and the app range 32..=63.
+/// Bits 4..=31 are reserved by Chat and are never set or cleared by the SDK.
+pub const WRITABLE_BITS: u64 = 0b1111 | (u64::MAX << CUSTOM_FIRST_BIT);
+
+/// The `SetMark` / `ClearMark` bit lists that turn `current` into `target`,
+/// over the writable bits only (reserved bits are left as they are).
+pub fn diff_marks(current: u64, target: u64) -> (Vec<u8>, Vec<u8>) {
+    let bits = |mask: u64| {
+        (0u8..64)
+            .filter(move |&b| mask & (1u64 << b) != 0)
+            .collect::<Vec<u8>>()
+    };
+    let set = target & !current & WRITABLE_BITS;
+    let clear = current & !target & WRITABLE_BITS;
+    (bits(set), bits(clear))
+}
+
 /// Serializes a `u64` as a 128-bit integer so that JavaScript receives a
 /// `bigint` (serde-wasm-bindgen maps 128-bit integers to `BigInt`), while
 /// JSON still gets a plain number.
@@ -373,6 +390,19 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.field(), Some("custom[0]"));
+    }
+
+    #[test]
+    fn diff_touches_writable_bits_only() {
+        let current = 0b1011 | (1 << 5) | (1 << 40);
+        let target = 0b0110 | (1 << 41);
+        let (set, clear) = diff_marks(current, target);
+        assert_eq!(set, vec![2, 41]);
+        assert_eq!(clear, vec![0, 3, 40]);
+        // Reserved bit 5 differs but is never cleared; bit 6 never set.
+        let (set, clear) = diff_marks(1 << 5, 1 << 6);
+        assert!(set.is_empty() && clear.is_empty());
+        assert_eq!(diff_marks(u64::MAX, u64::MAX), (vec![], vec![]));
     }
 
     #[test]

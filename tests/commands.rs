@@ -374,6 +374,7 @@ fn mark_contact_documented_sample() {
             ],
             clear: vec![],
             custom_mark: Some("abcd".into()),
+            target: None,
         }],
     };
     let r = run(
@@ -396,12 +397,14 @@ fn mark_contact_clear_and_custom_bits() {
                 set: vec![MarkName::Custom(63), MarkName::Builtin(BuiltinMark::Star)],
                 clear: vec![MarkName::Custom(32)],
                 custom_mark: None,
+                target: None,
             },
             MarkChange {
                 conversation: c2c("b"),
                 set: vec![],
                 clear: vec![],
                 custom_mark: Some(String::new()),
+                target: None,
             },
         ],
     };
@@ -594,6 +597,7 @@ fn invalid_input_never_reaches_the_network() {
         set,
         clear,
         custom_mark: None,
+        target: None,
     };
     rejected(
         &MarkContactRequest {
@@ -708,4 +712,96 @@ fn decode_errors_name_the_path() {
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert_eq!(err.field(), Some("ContactItem[0].StandardMark"));
     assert_eq!(err.random(), Some(99_999_999));
+}
+
+struct Scripted {
+    sent: RefCell<Vec<HttpRequest>>,
+    answers: RefCell<Vec<&'static str>>,
+}
+
+impl Transport for Scripted {
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.sent.borrow_mut().push(req.clone());
+        let body = self.answers.borrow_mut().remove(0);
+        Ok(HttpResponse {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+        })
+    }
+}
+
+#[test]
+fn mark_targets_send_only_the_difference() {
+    let t = Scripted {
+        sent: RefCell::new(Vec::new()),
+        answers: RefCell::new(vec![
+            // current: bob has star + reserved bit 5 + custom 40; carol already at target; dan unknown
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ContactResultItem":[
+                {"Type":1,"To_Account":"bob","StandardMark":"10000000000000000000000000000000000100001"},
+                {"Type":1,"To_Account":"carol","StandardMark":"10"}],"GroupItem":[]}"#,
+            r#"{"ActionStatus":"OK","ErrorCode":0,"ResultItem":[
+                {"OptType":1,"ContactItem":{"Type":1,"To_Account":"bob"},"ResultCode":0,"ResultInfo":""},
+                {"OptType":1,"ContactItem":{"Type":1,"To_Account":"dan"},"ResultCode":51008,"ResultInfo":"cap"}]}"#,
+        ]),
+    };
+    let config = ClientConfig::new(1, "admin", Some(Region::China), None, None, false).unwrap();
+    let c = Client::new(config, &t, StaticSigner(SIG.into()), Fixed(1));
+    let target = |unread: bool, custom: Vec<u8>| tim_contacts::MarksInput {
+        unread: Some(unread),
+        custom: Some(custom),
+        ..Default::default()
+    };
+    let item = |who: &str, m| MarkChange {
+        conversation: c2c(who),
+        set: vec![],
+        clear: vec![],
+        custom_mark: None,
+        target: Some(m),
+    };
+    let req = MarkContactRequest {
+        from_account: "alice".into(),
+        items: vec![
+            item("bob", target(true, vec![41])),
+            item("carol", target(true, vec![])),
+            item("dan", target(false, vec![63])),
+        ],
+    };
+    let r = block_on(c.mark_contact(&req)).unwrap();
+    let sent = t.sent.borrow();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].url.contains("/search_contact_group?"));
+    assert_eq!(
+        sent[1].body,
+        r#"{"From_Account":"alice","MarkItem":[{"OptType":1,"ContactItem":{"Type":1,"To_Account":"bob"},"ClearMark":[0,40],"SetMark":[1,41]},{"OptType":1,"ContactItem":{"Type":1,"To_Account":"dan"},"SetMark":[63]}]}"#
+    );
+    let summary: Vec<(String, bool, i64)> = r
+        .results
+        .iter()
+        .map(|o| (format!("{:?}", o.conversation), o.ok, o.code))
+        .collect();
+    assert_eq!(summary.len(), 3);
+    assert_eq!(
+        (summary[0].1, summary[1].1, summary[2].1),
+        (true, true, false)
+    );
+    assert_eq!(r.results[1].conversation, c2c("carol"));
+    assert_eq!(r.results[2].code, 51008);
+    assert!(!r.all_succeeded());
+}
+
+#[test]
+fn a_target_cannot_travel_without_the_client() {
+    rejected(
+        &MarkContactRequest {
+            from_account: "a".into(),
+            items: vec![MarkChange {
+                conversation: c2c("b"),
+                set: vec![],
+                clear: vec![],
+                custom_mark: None,
+                target: Some(tim_contacts::MarksInput::default()),
+            }],
+        },
+        "items[0].target",
+    );
 }

@@ -674,6 +674,17 @@ struct MarkAnswer {
 }
 
 impl MarkName {
+    /// The name of a writable bit: built-in for 0..=3, custom otherwise.
+    pub fn from_bit(bit: u8) -> MarkName {
+        match bit {
+            STAR_BIT => MarkName::Builtin(BuiltinMark::Star),
+            UNREAD_BIT => MarkName::Builtin(BuiltinMark::Unread),
+            FOLD_BIT => MarkName::Builtin(BuiltinMark::Fold),
+            HIDE_BIT => MarkName::Builtin(BuiltinMark::Hide),
+            other => MarkName::Custom(other),
+        }
+    }
+
     /// The bit this mark names.
     ///
     /// # Errors
@@ -723,6 +734,13 @@ impl Command for MarkContactRequest {
             change
                 .conversation
                 .validate(&format!("{field}.conversation"))?;
+            if change.target.is_some() {
+                return Err(Error::invalid(
+                    &format!("{field}.target"),
+                    "a target needs the current marks: send it through Client::mark_contact, \
+                     which reads them and sends the difference",
+                ));
+            }
             let set = mark_bits(&change.set, &format!("{field}.set"))?;
             let clear = mark_bits(&change.clear, &format!("{field}.clear"))?;
             if let Some(bit) = set.iter().find(|b| clear.contains(b)) {

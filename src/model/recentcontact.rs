@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{BatchResult, ContactData, ContactGroup, ConversationOutcome, ConversationRef};
-use crate::marks::Marks;
+use crate::marks::{Marks, MarksInput};
 
 // ---------------------------------------------------------------- get_list
 
@@ -335,8 +335,10 @@ pub enum BuiltinMark {
 
 /// One conversation's mark change in `markContact`.
 ///
-/// `set` and `clear` change standard marks; `customMark` replaces the custom
-/// mark (`""` clears it). The SDK derives `OptType` from what is given.
+/// `set` and `clear` change standard marks; or `target` names the whole mark
+/// set wanted, and the client reads the current marks and sends the
+/// difference (reserved bits 4..31 are never written). `customMark` replaces
+/// the custom mark (`""` clears it). The SDK derives `OptType` from what is given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -355,6 +357,10 @@ pub struct MarkChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub custom_mark: Option<String>,
+    /// The mark set wanted (instead of `set` / `clear`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub target: Option<MarksInput>,
 }
 
 /// `markContact`: change marks of up to 100 conversations.

@@ -135,17 +135,31 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
 }
 
 impl TimClient {
+    /// Reads the request, runs `run` on it, converts the result or error.
+    fn call_with<C, F, Fut>(&self, req: JsValue, run: F) -> js_sys::Promise
+    where
+        C: Command + DeserializeOwned + 'static,
+        C::Output: Serialize,
+        F: FnOnce(Rc<Inner>, C) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<C::Output, Error>> + 'static,
+    {
+        let client = Rc::clone(&self.inner);
+        wasm_bindgen_futures::future_to_promise(async move {
+            let cmd: C = from_js(req, "request").map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
+            let out = run(client, cmd).await.map_err(|e| throw(&e))?;
+            to_js(&out)
+        })
+    }
+
     fn call<C>(&self, req: JsValue) -> js_sys::Promise
     where
         C: Command + DeserializeOwned + 'static,
         C::Output: Serialize,
     {
-        let client = Rc::clone(&self.inner);
-        wasm_bindgen_futures::future_to_promise(async move {
-            let cmd: C = from_js(req, "request").map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
-            let out = client.execute(&cmd).await.map_err(|e| throw(&e))?;
-            to_js(&out)
-        })
+        self.call_with(
+            req,
+            |client, cmd: C| async move { client.execute(&cmd).await },
+        )
     }
 }
 
@@ -249,6 +263,8 @@ impl TimClient {
     }
 
     /// `v4/recentcontact/mark_contact`: set / clear marks of up to 100 conversations.
+    /// With `target` instead of `set` / `clear`, the client reads the current
+    /// marks and sends only the difference.
     ///
     /// @example
     /// ```js
@@ -261,7 +277,9 @@ impl TimClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "MarkContactRequest")] request: JsValue,
     ) -> js_sys::Promise {
-        self.call::<MarkContactRequest>(request)
+        self.call_with(request, |client, cmd: MarkContactRequest| async move {
+            client.mark_contact(&cmd).await
+        })
     }
 
     /// `v4/recentcontact/delete`: remove a conversation from a user's list.
