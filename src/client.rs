@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::api::{build_url, parse_response, Command, RequestParams};
+use crate::api::{build_url, parse_response, percent_encoded, Command, RequestParams};
 use crate::error::Error;
 use crate::limits::MAX_SEARCH_ITEMS;
 use crate::marks::{diff_marks, marks_value};
@@ -20,7 +20,7 @@ use crate::model::{
     SnsGroupGetResult, UpdateContactGroupRequest, UpdateContactGroupResult,
 };
 use crate::region::Region;
-use crate::transport::{Entropy, HttpRequest, Signer, Transport, TransportError};
+use crate::transport::{scrub_secret, Entropy, HttpRequest, Signer, Transport, TransportError};
 
 /// Default per-request timeout. The service's own timeout is 3 s, so a
 /// client should wait longer than that (spec §1.3).
@@ -192,7 +192,12 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
         };
         let resp = self.transport.send(&req).await.map_err(|e| {
             match e {
-                TransportError::Network(msg) => Error::transport(msg, None),
+                // The host's message may quote the URL, and with it the UserSig.
+                TransportError::Network(msg) => {
+                    let msg =
+                        scrub_secret(&scrub_secret(&msg, &usersig), &percent_encoded(&usersig));
+                    Error::transport(msg, None)
+                }
                 TransportError::Timeout => Error::timeout(timeout_ms),
                 TransportError::Aborted => Error::transport("aborted by the caller", None),
             }

@@ -67,6 +67,16 @@ pub fn redact_usersig(url: &str) -> String {
     format!("{base}?{}", parts.join("&"))
 }
 
+/// Replaces every occurrence of `secret` in `message` with `***`: for
+/// messages that come from outside (a host `fetch` may quote the URL).
+pub fn scrub_secret(message: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        message.to_owned()
+    } else {
+        message.replace(secret, "***")
+    }
+}
+
 /// One answer: the status and the raw body bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
@@ -171,5 +181,9 @@ mod tests {
         assert!(dbg.contains("random=5"));
         assert_eq!(redact_usersig("https://h/x"), "https://h/x");
         assert!(!format!("{:?}", StaticSigner("SECRET".into())).contains("SECRET"));
+        assert_eq!(
+            scrub_secret("GET https://h/?usersig=S*1&x failed", "S*1"),
+            "GET https://h/?usersig=***&x failed"
+        );
     }
 }

@@ -106,6 +106,13 @@ pub fn build_url(endpoint: &str, p: &RequestParams<'_>) -> String {
     url
 }
 
+/// `value` as it appears in a query string built here.
+pub fn percent_encoded(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    percent_encode_into(&mut out, value);
+    out
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters and `*`
 /// (part of the UserSig alphabet, legal in a query and kept verbatim as the
 /// official SDKs send it).

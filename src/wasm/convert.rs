@@ -24,9 +24,11 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
-        // "missing field `userId`": name the missing field in the path too.
-        let missing = message
-            .strip_prefix("missing field `")
+        // "missing field `userId`" / "unknown field `fromAcount`, expected ...":
+        // name that field in the path too.
+        let missing = ["missing field `", "unknown field `"]
+            .iter()
+            .find_map(|prefix| message.strip_prefix(prefix))
             .and_then(|rest| rest.split('`').next());
         let mut field = if path == "." { String::new() } else { path };
         if let Some(name) = missing {
