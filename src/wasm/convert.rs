@@ -31,7 +31,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
             .find_map(|prefix| message.strip_prefix(prefix))
             .and_then(|rest| rest.split('`').next());
         let mut field = if path == "." { String::new() } else { path };
-        if let Some(name) = missing {
+        if let Some(name) = missing.filter(|name| !field.ends_with(name)) {
             if !field.is_empty() {
                 field.push('.');
             }
