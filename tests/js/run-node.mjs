@@ -1,0 +1,30 @@
+// Runs the shared suite in Node against the built package (pkg/index.node.js).
+// Usage: node tests/js/run-node.mjs [filter]   (EMULATOR_URL=... to use a running emulator)
+import { runAll } from "./suite/index.mjs";
+import { formatResult } from "./lib/harness.mjs";
+import { startEmulator } from "./lib/emulator.mjs";
+
+const RUNTIME = `node ${process.version}`;
+let emulator;
+let code = 1;
+try {
+  let emulatorUrl = process.env.EMULATOR_URL;
+  if (!emulatorUrl) {
+    emulator = await startEmulator();
+    emulatorUrl = emulator.url;
+  }
+  const pkg = await import("../../pkg/index.node.js");
+  const { passed, failed } = await runAll({
+    pkg,
+    emulatorUrl,
+    filter: process.argv[2],
+    report: (r) => console.log(formatResult("node", r)),
+  });
+  console.log(`[${RUNTIME}] ${passed} passed, ${failed} failed`);
+  code = failed === 0 && passed > 0 ? 0 : 1;
+} catch (e) {
+  console.error(`[${RUNTIME}] runner error:`, e);
+} finally {
+  emulator?.stop();
+}
+process.exit(code);

@@ -1,0 +1,27 @@
+// The ONE shared suite, run by run-node.mjs, run-deno.mjs and (in a page)
+// run-browser.mjs. Runtime-neutral: only fetch, URL, Response, setTimeout.
+import { createHarness } from "../lib/harness.mjs";
+import registerCodec from "./codec.mjs";
+import registerStub from "./fetch-stub.mjs";
+import registerEmulator from "./emulator.mjs";
+
+/**
+ * Runs every suite against `pkg` (the imported package module).
+ * `emulatorUrl` (e.g. "http://127.0.0.1:40123") enables the emulator suite;
+ * without it those tests fail (a runner must always provide one).
+ * `report(result)` is called after each test.
+ */
+export async function runAll({ pkg, emulatorUrl, report, filter }) {
+  const h = createHarness();
+  const ctx = { pkg, emulatorUrl };
+  registerCodec(h.test, ctx);
+  registerStub(h.test, ctx);
+  const emu = registerEmulator(h.test, ctx);
+  return h.run({
+    filter,
+    report,
+    beforeEach: async (name) => {
+      if (name.startsWith("emulator:")) await emu.reset();
+    },
+  });
+}
