@@ -48,7 +48,7 @@ for (;;) {
   cursor = page.nextCursor;
 }
 const pinned = all.filter((c) => c.pinned).length;
-const marked = all.filter((c) => c.marks && !c.marks.value === false && c.marks.value !== 0n).length;
+const marked = all.filter((c) => c.marks && c.marks.value !== 0n).length;
 console.log(`${all.length} conversations in ${pages} page(s): ${pinned} pinned, ${marked} marked`);
 for (const c of all.slice(0, 12)) {
   const groups = c.groupIds.length ? ` groups ${c.groupIds.join(",")}` : "";
