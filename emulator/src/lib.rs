@@ -134,6 +134,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Time allowed to receive one request once it started.
     pub request_timeout: Duration,
+    /// How long a kept-alive connection may sit idle before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once; further ones get a 503 and are closed.
+    pub max_connections: usize,
     /// Log one line per request to stderr.
     pub log: bool,
 }
@@ -155,6 +159,8 @@ impl Default for Config {
             now: None,
             max_body_bytes: 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            idle_timeout: http::IDLE_TIMEOUT,
+            max_connections: 1024,
             log: true,
         }
     }
@@ -292,15 +298,29 @@ pub fn start(config: Config) -> std::io::Result<Running> {
                         return;
                     }
                 };
+                let slots = Arc::new(tokio::sync::Semaphore::new(
+                    shared.cfg.max_connections.max(1),
+                ));
                 loop {
                     tokio::select! {
-                        acc = listener.accept() => {
-                            if let Ok((stream, _)) = acc {
-                                let sh = shared.clone();
-                                let stop = rx.clone();
-                                tokio::spawn(serve_conn(stream, sh, stop));
-                            }
-                        }
+                        acc = listener.accept() => match acc {
+                            Ok((stream, _)) => match slots.clone().try_acquire_owned() {
+                                Ok(permit) => {
+                                    let sh = shared.clone();
+                                    let stop = rx.clone();
+                                    tokio::spawn(async move {
+                                        serve_conn(stream, sh, stop).await;
+                                        drop(permit);
+                                    });
+                                }
+                                // Over the connection cap: answer 503 and close, never queue.
+                                Err(_) => {
+                                    tokio::spawn(refuse_conn(stream));
+                                }
+                            },
+                            // Out of file descriptors or similar: back off instead of spinning.
+                            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                        },
                         _ = rx.changed() => break,
                     }
                 }
@@ -351,6 +371,18 @@ fn fail(code: i64, info: &str) -> Response {
     json_response(200, &Value::Object(envelope(code, info)))
 }
 
+async fn refuse_conn(mut stream: TcpStream) {
+    let mut r = fail(60008, "too many connections");
+    r.status = 503;
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let _ = stream
+            .write_all(&http::serialize(&r, r.body.len(), false))
+            .await;
+        let _ = stream.shutdown().await;
+    })
+    .await;
+}
+
 async fn serve_conn(
     stream: TcpStream,
     shared: Arc<Shared>,
@@ -362,7 +394,7 @@ async fn serve_conn(
     loop {
         // wait (idle) for the first byte of the next request
         let ready = tokio::select! {
-            r = tokio::time::timeout(http::IDLE_TIMEOUT, tokio::io::AsyncBufReadExt::fill_buf(&mut rd)) => r,
+            r = tokio::time::timeout(shared.cfg.idle_timeout, tokio::io::AsyncBufReadExt::fill_buf(&mut rd)) => r,
             _ = stop.changed() => return,
         };
         match ready {
