@@ -1,26 +1,67 @@
 //! The client: configuration, signing and one generic [`Client::execute`].
 //!
 //! A call runs in phase order: validate and build the body (nothing sent on
-//! failure), ask the [`Signer`] for a UserSig, draw `random`, send through the
-//! [`Transport`], then read the answer. Every error carries the endpoint and,
-//! once a request exists, its `random`.
+//! failure), get a UserSig (from the cache or the [`Signer`]), take a token
+//! from the rate limiter, draw `random`, send through the [`Transport`], then
+//! read the answer; on a transient failure, wait ([`crate::retry`]) and go
+//! again. Every error carries the endpoint, the `random` of its last request
+//! and the number of attempts ([`Error::attempts`]); the [`Observer`] hooks
+//! see every attempt, with the UserSig redacted.
+//!
+//! Batches larger than one call are chunked ([`crate::chunk`]) and listings
+//! are walked page by page ([`crate::paging`]).
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::api::{build_url, parse_response, percent_encoded, Command, RequestParams};
-use crate::error::Error;
-use crate::limits::MAX_SEARCH_ITEMS;
+use crate::chunk::{chunk_ranges, order_like_input, run_bounded, ChunkOptions};
+use crate::error::{Error, ErrorKind};
+use crate::limits::{MAX_MARK_ITEMS, MAX_SEARCH_ITEMS};
 use crate::marks::{diff_marks, marks_value};
 use crate::model::{
     ContactGroupPage, ConversationOutcome, ConversationRef, CreateContactGroupRequest,
     CreateContactGroupResult, DelContactGroupRequest, DelContactGroupResult, DeleteContactRequest,
-    GetContactGroupRequest, GetListPage, GetListRequest, MarkContactRequest, MarkContactResult,
-    MarkName, SearchContactGroupRequest, SearchContactGroupResult, SnsGroupAddRequest,
-    SnsGroupAddResult, SnsGroupDeleteRequest, SnsGroupDeleteResult, SnsGroupGetRequest,
-    SnsGroupGetResult, UpdateContactGroupRequest, UpdateContactGroupResult,
+    GetContactGroupRequest, GetListPage, GetListRequest, MarkChange, MarkContactRequest,
+    MarkContactResult, MarkName, SearchContactGroupRequest, SearchContactGroupResult,
+    SnsGroupAddRequest, SnsGroupAddResult, SnsGroupDeleteRequest, SnsGroupDeleteResult,
+    SnsGroupGetRequest, SnsGroupGetResult, UpdateContactGroupRequest, UpdateContactGroupResult,
 };
+use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
+use crate::ratelimit::RateLimiter;
 use crate::region::Region;
-use crate::transport::{scrub_secret, Entropy, HttpRequest, Signer, Transport, TransportError};
+use crate::retry::{self, RetryPolicy, Verdict};
+use crate::sigcache::{CachedSig, SigCache};
+use crate::transport::{
+    scrub_secret, Clock, Entropy, HttpRequest, NoClock, Signer, Transport, TransportError,
+};
+
+/// The UserSig, raw and percent-encoded, scrubbed from a host message.
+fn scrub(message: &str, usersig: &str) -> String {
+    scrub_secret(&scrub_secret(message, usersig), &percent_encoded(usersig))
+}
+
+/// Renames `{list}[j]...` in an invalid-input error to `{list}[map(j)]...`:
+/// chunks are validated one by one, errors name the index in the whole request.
+fn shift_field(
+    e: Error,
+    list: &str,
+    map: impl Fn(usize) -> usize,
+    endpoint: &'static str,
+) -> Error {
+    let prefix = format!("{list}[");
+    let renamed = e.field().and_then(|f| {
+        let rest = f.strip_prefix(&prefix)?;
+        let (index, tail) = rest.split_once(']')?;
+        let j: usize = index.parse().ok()?;
+        Some(format!("{prefix}{}]{tail}", map(j)))
+    });
+    match renamed {
+        Some(field) => Error::invalid(&field, e.message()).at(endpoint, None),
+        None => e.at(endpoint, None),
+    }
+}
 
 /// Default per-request timeout. The service's own timeout is 3 s, so a
 /// client should wait longer than that (spec §1.3).
@@ -118,23 +159,165 @@ fn is_loopback(host: &str) -> bool {
         })
 }
 
+/// Per-call options.
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    /// Per-attempt timeout in milliseconds, instead of the client's (0 = none).
+    pub timeout_ms: Option<u32>,
+    /// Polled before each attempt and each wait: `true` ends the call with
+    /// [`crate::ErrorKind::Aborted`]. (Hosts also drop the call's future to
+    /// interrupt a request or a wait in flight.)
+    pub cancel: Option<Rc<dyn Fn() -> bool>>,
+    /// How batches larger than one call are run.
+    pub chunks: ChunkOptions,
+}
+
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("timeout_ms", &self.timeout_ms)
+            .field("cancel", &self.cancel.is_some())
+            .field("chunks", &self.chunks)
+            .finish()
+    }
+}
+
+impl CallOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c())
+    }
+}
+
+/// A request about to be sent (the UserSig is redacted from `url`).
+#[derive(Debug, Clone)]
+pub struct RequestEvent<'a> {
+    /// The endpoint, e.g. `v4/recentcontact/get_list`.
+    pub endpoint: &'static str,
+    /// The URL with `usersig=***`.
+    pub url: String,
+    /// The JSON body.
+    pub body: &'a str,
+    /// The request's `random`.
+    pub random: u32,
+    /// 1 for the first attempt of the call, 2 for the first retry, ...
+    pub attempt: u32,
+}
+
+/// The outcome of one attempt.
+#[derive(Debug, Clone)]
+pub struct ResponseEvent<'a> {
+    /// The endpoint.
+    pub endpoint: &'static str,
+    /// The request's `random`.
+    pub random: u32,
+    /// Which attempt of the call.
+    pub attempt: u32,
+    /// The HTTP status, when an answer arrived.
+    pub status: Option<u16>,
+    /// Time from send to answer (or failure), in milliseconds.
+    pub duration_ms: u64,
+    /// The failure, if the attempt failed.
+    pub error: Option<&'a Error>,
+}
+
+/// A retry about to happen.
+#[derive(Debug, Clone)]
+pub struct RetryEvent<'a> {
+    /// The endpoint.
+    pub endpoint: &'static str,
+    /// The attempt that failed.
+    pub attempt: u32,
+    /// How long the client waits before the next attempt (0 for a re-sign).
+    pub delay_ms: u32,
+    /// Why.
+    pub error: &'a Error,
+}
+
+/// Hooks called around each HTTP attempt; all optional. They see no UserSig.
+pub trait Observer {
+    /// Before an attempt is sent.
+    fn on_request(&self, _event: &RequestEvent<'_>) {}
+    /// After an attempt was answered or failed.
+    fn on_response(&self, _event: &ResponseEvent<'_>) {}
+    /// Before a retry (after its delay was chosen).
+    fn on_retry(&self, _event: &RetryEvent<'_>) {}
+}
+
 /// A client for one app and admin identifier.
-pub struct Client<T, S, E> {
+///
+/// [`Client::new`] makes a plain client: one attempt per call, the signer
+/// asked on every call, no pacing. [`Client::with_clock`] turns on the robust
+/// defaults: retries ([`RetryPolicy::default`]), a rate limiter of 200 calls/s
+/// per endpoint, and the UserSig cache; `with_retry`, `with_rate_limiter`
+/// and `with_usersig_cache` adjust them.
+pub struct Client<T, S, E, K = NoClock> {
     config: ClientConfig,
     transport: T,
     signer: S,
     entropy: E,
+    clock: K,
+    retry: RetryPolicy,
+    limiter: Option<Rc<RateLimiter>>,
+    cache: Option<SigCache>,
+    observer: Option<Rc<dyn Observer>>,
 }
 
-impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
-    /// Builds a client from its parts.
+impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E, NoClock> {
+    /// Builds a plain client from its parts (see [`Client`]).
     pub fn new(config: ClientConfig, transport: T, signer: S, entropy: E) -> Self {
         Client {
             config,
             transport,
             signer,
             entropy,
+            clock: NoClock,
+            retry: RetryPolicy::none(),
+            limiter: None,
+            cache: None,
+            observer: None,
         }
+    }
+}
+
+impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
+    /// Gives the client a clock and turns on retries, pacing and the UserSig cache.
+    pub fn with_clock<K2: Clock>(self, clock: K2) -> Client<T, S, E, K2> {
+        Client {
+            config: self.config,
+            transport: self.transport,
+            signer: self.signer,
+            entropy: self.entropy,
+            clock,
+            retry: RetryPolicy::default(),
+            limiter: Some(Rc::new(RateLimiter::default())),
+            cache: Some(SigCache::new()),
+            observer: self.observer,
+        }
+    }
+
+    /// Sets the retry policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets (or, with `None`, removes) the rate limiter; share one `Rc`
+    /// between clients of the same app to pace them together.
+    pub fn with_rate_limiter(mut self, limiter: Option<Rc<RateLimiter>>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// Turns the UserSig cache on or off (off: the signer is asked once per call).
+    pub fn with_usersig_cache(mut self, on: bool) -> Self {
+        self.cache = on.then(SigCache::new);
+        self
+    }
+
+    /// Sets the hooks.
+    pub fn with_observer(mut self, observer: Option<Rc<dyn Observer>>) -> Self {
+        self.observer = observer;
+        self
     }
 
     /// The configuration.
@@ -142,16 +325,27 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
         &self.config
     }
 
-    /// Runs one command: validate, sign, send, parse.
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The rate limiter, if any.
+    pub fn rate_limiter(&self) -> Option<&Rc<RateLimiter>> {
+        self.limiter.as_ref()
+    }
+
+    /// Runs one command: validate, sign, pace, send, parse, retry.
     ///
     /// # Errors
     /// See [`crate::error`]: invalid input, signing, transport, timeout,
-    /// decode or API errors, each with the endpoint and `random` attached.
+    /// decode, API or abort errors, each with the endpoint, the `random` of
+    /// the last attempt and the number of attempts attached.
     pub async fn execute<C: Command>(&self, cmd: &C) -> Result<C::Output, Error> {
-        self.execute_with_timeout(cmd, self.config.timeout_ms).await
+        self.execute_with(cmd, &CallOptions::default()).await
     }
 
-    /// As [`Client::execute`], with a per-call timeout in milliseconds.
+    /// As [`Client::execute`], with a per-attempt timeout in milliseconds.
     ///
     /// # Errors
     /// As [`Client::execute`].
@@ -160,50 +354,244 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
         cmd: &C,
         timeout_ms: u32,
     ) -> Result<C::Output, Error> {
+        let opts = CallOptions {
+            timeout_ms: Some(timeout_ms),
+            ..CallOptions::default()
+        };
+        self.execute_with(cmd, &opts).await
+    }
+
+    /// As [`Client::execute`], with per-call options.
+    ///
+    /// # Errors
+    /// As [`Client::execute`].
+    pub async fn execute_with<C: Command>(
+        &self,
+        cmd: &C,
+        opts: &CallOptions,
+    ) -> Result<C::Output, Error> {
+        let timeout_ms = opts.timeout_ms.unwrap_or(self.config.timeout_ms);
         let body = cmd.to_body().map_err(|e| e.at(C::ENDPOINT, None))?;
-        let usersig = match self.signer.sign(&self.config.identifier).await {
-            Ok(sig) if !sig.is_empty() => sig,
-            Ok(_) => {
-                return Err(
-                    Error::signing("the signer returned an empty UserSig").at(C::ENDPOINT, None)
-                )
+        let mut attempt = 0u32;
+        let mut delays: Vec<u32> = Vec::new();
+        let mut resigned = false;
+        let mut call_sig: Option<CachedSig> = None;
+        let mut rejected: Option<String> = None;
+        let mut last_random = None;
+        loop {
+            let fail = |e: Error, attempt: u32, delays: &Vec<u32>, random: Option<u32>| {
+                e.at(C::ENDPOINT, random)
+                    .with_attempts(attempt, delays.clone())
+            };
+            if opts.cancelled() {
+                return Err(fail(Error::aborted(), attempt, &delays, last_random));
             }
-            Err(msg) => {
-                return Err(
-                    Error::signing(format!("the signer failed: {msg}")).at(C::ENDPOINT, None)
-                )
-            }
-        };
-        let random = self.entropy.random_u32();
-        let req = HttpRequest {
-            url: build_url(
-                C::ENDPOINT,
-                &RequestParams {
-                    base_url: &self.config.base_url,
-                    sdk_app_id: self.config.sdk_app_id,
-                    identifier: &self.config.identifier,
-                    usersig: &usersig,
-                    random,
-                    timeout_ms,
-                },
-            ),
-            body,
-            timeout_ms,
-        };
-        let resp = self.transport.send(&req).await.map_err(|e| {
-            match e {
-                // The host's message may quote the URL, and with it the UserSig.
-                TransportError::Network(msg) => {
-                    let msg =
-                        scrub_secret(&scrub_secret(&msg, &usersig), &percent_encoded(&usersig));
-                    Error::transport(msg, None)
+            let usersig = match self.usersig(&mut call_sig, rejected.take()).await {
+                Ok(sig) => sig,
+                Err(e) => return Err(fail(e, attempt, &delays, last_random)),
+            };
+            if let Some(limiter) = &self.limiter {
+                let wait = limiter.reserve(C::ENDPOINT, self.clock.now_ms());
+                if wait > 0 {
+                    self.clock.sleep(wait).await;
+                    if opts.cancelled() {
+                        return Err(fail(Error::aborted(), attempt, &delays, last_random));
+                    }
                 }
-                TransportError::Timeout => Error::timeout(timeout_ms),
-                TransportError::Aborted => Error::transport("aborted by the caller", None),
             }
-            .at(C::ENDPOINT, Some(random))
-        })?;
-        parse_response(cmd, &resp).map_err(|e| e.at(C::ENDPOINT, Some(random)))
+            attempt += 1;
+            let random = self.entropy.random_u32();
+            last_random = Some(random);
+            let req = HttpRequest {
+                url: build_url(
+                    C::ENDPOINT,
+                    &RequestParams {
+                        base_url: &self.config.base_url,
+                        sdk_app_id: self.config.sdk_app_id,
+                        identifier: &self.config.identifier,
+                        usersig: &usersig,
+                        random,
+                        timeout_ms,
+                    },
+                ),
+                body: body.clone(),
+                timeout_ms,
+            };
+            if let Some(o) = &self.observer {
+                o.on_request(&RequestEvent {
+                    endpoint: C::ENDPOINT,
+                    url: req.redacted_url(),
+                    body: &req.body,
+                    random,
+                    attempt,
+                });
+            }
+            let started = self.clock.now_ms();
+            let sent = self.transport.send(&req).await;
+            let status = sent.as_ref().ok().map(|r| r.status);
+            let result = match sent {
+                Ok(resp) => parse_response(cmd, &resp),
+                Err(e) => Err(match e {
+                    // The host's message may quote the URL, and with it the UserSig.
+                    TransportError::Network(msg) => Error::transport(scrub(&msg, &usersig), None),
+                    TransportError::Connect(msg) => Error::connect(scrub(&msg, &usersig)),
+                    TransportError::Timeout => Error::timeout(timeout_ms),
+                    TransportError::Aborted => Error::aborted(),
+                }),
+            };
+            let err = match result {
+                Ok(out) => {
+                    if let Some(o) = &self.observer {
+                        o.on_response(&ResponseEvent {
+                            endpoint: C::ENDPOINT,
+                            random,
+                            attempt,
+                            status,
+                            duration_ms: self.clock.now_ms().saturating_sub(started),
+                            error: None,
+                        });
+                    }
+                    return Ok(out);
+                }
+                Err(e) => fail(e, attempt, &delays, Some(random)),
+            };
+            if let Some(o) = &self.observer {
+                o.on_response(&ResponseEvent {
+                    endpoint: C::ENDPOINT,
+                    random,
+                    attempt,
+                    status,
+                    duration_ms: self.clock.now_ms().saturating_sub(started),
+                    error: Some(&err),
+                });
+            }
+            let delay = match retry::decide(&self.retry, &err, C::IDEMPOTENT, attempt, resigned) {
+                Verdict::GiveUp => return Err(err),
+                Verdict::Resign => {
+                    resigned = true;
+                    rejected = Some(usersig);
+                    call_sig = None;
+                    None
+                }
+                Verdict::Backoff => Some(self.retry.delay_ms(attempt, self.entropy.random_u32())),
+            };
+            if let Some(o) = &self.observer {
+                o.on_retry(&RetryEvent {
+                    endpoint: C::ENDPOINT,
+                    attempt,
+                    delay_ms: delay.unwrap_or(0),
+                    error: &err,
+                });
+            }
+            if let Some(delay) = delay {
+                delays.push(delay);
+                if opts.cancelled() {
+                    return Err(fail(Error::aborted(), attempt, &delays, Some(random)));
+                }
+                if delay > 0 {
+                    self.clock.sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// The UserSig for one attempt: the call's own (opaque) one, the cache's,
+    /// or the signer's; `rejected` asks for a replacement of that one.
+    async fn usersig(
+        &self,
+        call_sig: &mut Option<CachedSig>,
+        rejected: Option<String>,
+    ) -> Result<String, Error> {
+        if rejected.is_none() {
+            if let Some(sig) = call_sig
+                .as_ref()
+                .filter(|s| !s.cached || self.cache.is_none())
+            {
+                return Ok(sig.usersig.clone());
+            }
+        }
+        let got = match &self.cache {
+            Some(cache) => {
+                cache
+                    .get(
+                        &self.signer,
+                        &self.config.identifier,
+                        self.clock.now_ms(),
+                        rejected.as_deref(),
+                    )
+                    .await
+            }
+            None => match self.signer.sign(&self.config.identifier).await {
+                Ok(sig) if sig.is_empty() => Err("the signer returned an empty UserSig".into()),
+                Ok(usersig) => Ok(CachedSig {
+                    usersig,
+                    cached: false,
+                }),
+                Err(e) => Err(e),
+            },
+        };
+        match got {
+            Ok(sig) => {
+                let usersig = sig.usersig.clone();
+                *call_sig = Some(sig);
+                Ok(usersig)
+            }
+            Err(msg) if msg == "the signer returned an empty UserSig" => Err(Error::signing(msg)),
+            Err(msg) => Err(Error::signing(format!("the signer failed: {msg}"))),
+        }
+    }
+
+    /// Fetches the next page of `pager` and advances it; `Ok(None)` once complete.
+    ///
+    /// # Errors
+    /// As [`Client::execute`], or [`crate::ErrorKind::Pagination`] when the
+    /// cursor did not advance (the pager then stays where it was).
+    pub async fn next_page<P: Pager>(
+        &self,
+        pager: &mut P,
+        opts: &CallOptions,
+    ) -> Result<Option<P::Page>, Error> {
+        let Some(req) = pager.request() else {
+            return Ok(None);
+        };
+        let page = self.execute_with(&req, opts).await?;
+        pager.advance(&page)?;
+        Ok(Some(page))
+    }
+
+    /// The next item of `stream`, fetching pages as needed; `Ok(None)` once complete.
+    ///
+    /// # Errors
+    /// As [`Client::next_page`].
+    pub async fn next_item<P: Pager>(
+        &self,
+        stream: &mut ItemStream<P>,
+        opts: &CallOptions,
+    ) -> Result<Option<P::Item>, Error> {
+        loop {
+            if let Some(item) = stream.pop() {
+                return Ok(Some(item));
+            }
+            let Some(req) = stream.next_request() else {
+                return Ok(None);
+            };
+            let page = self.execute_with(&req, opts).await?;
+            stream.push_page(page)?;
+        }
+    }
+
+    /// Every conversation of a user, one page at a time (see [`crate::paging`]).
+    pub fn list_conversations(&self, req: GetListRequest) -> ItemStream<ConversationPager> {
+        ItemStream::new(ConversationPager::new(req))
+    }
+
+    /// Every conversation with group or mark data, from offset `start_index`.
+    pub fn list_contact_group_items(
+        &self,
+        from_account: &str,
+        start_index: u32,
+    ) -> ItemStream<ContactGroupPager> {
+        ItemStream::new(ContactGroupPager::new(from_account, start_index))
     }
 
     /// `v4/recentcontact/get_list`: one page of a user's conversations.
@@ -226,6 +614,8 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
     }
 
     /// `v4/recentcontact/search_contact_group`: data of given conversations.
+    /// More than 300 are split into several calls (see
+    /// [`Client::search_contact_group_with`]).
     ///
     /// # Errors
     /// As [`Client::execute`].
@@ -233,7 +623,70 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
         &self,
         req: &SearchContactGroupRequest,
     ) -> Result<SearchContactGroupResult, Error> {
-        self.execute(req).await
+        self.search_contact_group_with(req, &CallOptions::default())
+            .await
+    }
+
+    /// `search_contact_group` for any number of conversations: chunks of 300,
+    /// run sequentially or `opts.chunks.concurrency` at a time, items merged
+    /// in input order. All chunks are validated before any is sent; the first
+    /// failing chunk fails the call (later chunks are not started).
+    ///
+    /// # Errors
+    /// As [`Client::execute`]; an invalid conversation is named by its index
+    /// in the whole request.
+    pub async fn search_contact_group_with(
+        &self,
+        req: &SearchContactGroupRequest,
+        opts: &CallOptions,
+    ) -> Result<SearchContactGroupResult, Error> {
+        if req.conversations.len() <= MAX_SEARCH_ITEMS {
+            return self.execute_with(req, opts).await;
+        }
+        let endpoint = <SearchContactGroupRequest as Command>::ENDPOINT;
+        let ranges = chunk_ranges(req.conversations.len(), MAX_SEARCH_ITEMS);
+        let mut parts = Vec::with_capacity(ranges.len());
+        for range in &ranges {
+            let part = SearchContactGroupRequest {
+                from_account: req.from_account.clone(),
+                conversations: req.conversations[range.clone()].to_vec(),
+            };
+            part.to_body()
+                .map_err(|e| shift_field(e, "conversations", |j| range.start + j, endpoint))?;
+            parts.push(part);
+        }
+        let failed = Cell::new(false);
+        let futs: Vec<_> = parts
+            .iter()
+            .map(|part| {
+                let failed = &failed;
+                async move {
+                    if failed.get() {
+                        return None;
+                    }
+                    let r = self.execute_with(part, opts).await;
+                    if r.is_err() {
+                        failed.set(true);
+                    }
+                    Some(r)
+                }
+            })
+            .collect();
+        let mut items = Vec::new();
+        let mut groups = Vec::new();
+        for r in run_bounded(futs, opts.chunks.concurrency)
+            .await
+            .into_iter()
+            .flatten()
+        {
+            let r = r?;
+            items.extend(r.items);
+            groups = r.groups;
+        }
+        Ok(SearchContactGroupResult {
+            items: order_like_input(&req.conversations, items),
+            groups,
+        })
     }
 
     /// `v4/recentcontact/update_contact_group`: rename, or add / remove conversations.
@@ -269,18 +722,38 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
         self.execute(req).await
     }
 
-    /// `v4/recentcontact/mark_contact`. Items with a `target` are resolved
-    /// first: the current marks are read with `search_contact_group` and only
-    /// the difference is sent; an item already at its target is reported as
-    /// applied (`info` says so) without being sent.
+    /// `v4/recentcontact/mark_contact`, see [`Client::mark_contact_with`].
+    ///
+    /// # Errors
+    /// As [`Client::mark_contact_with`].
+    pub async fn mark_contact(&self, req: &MarkContactRequest) -> Result<MarkContactResult, Error> {
+        self.mark_contact_with(req, &CallOptions::default()).await
+    }
+
+    /// `v4/recentcontact/mark_contact` for any number of items.
+    ///
+    /// Items with a `target` are resolved first: the current marks are read
+    /// with `search_contact_group` and only the difference is sent; an item
+    /// already at its target is reported as applied (`info` says so) without
+    /// being sent. More than 100 items to send are split into chunks of 100,
+    /// run sequentially or `opts.chunks.concurrency` at a time; every chunk is
+    /// validated before any is sent. Outcomes come back in request order. If
+    /// some chunks fail, their items get `ok: false`, the error's code (or -1)
+    /// and an `info` saying the change is not confirmed; if every chunk fails
+    /// (or the call is aborted) the call fails.
     ///
     /// # Errors
     /// As [`Client::execute`]; reading the current marks can fail too.
-    pub async fn mark_contact(&self, req: &MarkContactRequest) -> Result<MarkContactResult, Error> {
-        if req.items.iter().all(|i| i.target.is_none()) {
-            return self.execute(req).await;
-        }
+    pub async fn mark_contact_with(
+        &self,
+        req: &MarkContactRequest,
+        opts: &CallOptions,
+    ) -> Result<MarkContactResult, Error> {
         let endpoint = <MarkContactRequest as Command>::ENDPOINT;
+        let no_targets = req.items.iter().all(|i| i.target.is_none());
+        if no_targets && req.items.len() <= MAX_MARK_ITEMS {
+            return self.execute_with(req, opts).await;
+        }
         crate::model::check_account(&req.from_account, "fromAccount")
             .map_err(|e| e.at(endpoint, None))?;
         let mut targets = Vec::new();
@@ -306,67 +779,119 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E> {
                 targets.push((i, value));
             }
         }
-        let mut current: HashMap<ConversationRef, u64> = HashMap::new();
-        let wanted: Vec<ConversationRef> = targets
-            .iter()
-            .map(|&(i, _)| req.items[i].conversation.clone())
-            .collect();
-        for chunk in wanted.chunks(MAX_SEARCH_ITEMS) {
+        let mut to_send: Vec<(usize, MarkChange)> = Vec::with_capacity(req.items.len());
+        let mut unchanged = vec![false; req.items.len()];
+        if targets.is_empty() {
+            to_send.extend(req.items.iter().cloned().enumerate());
+        } else {
+            let wanted: Vec<ConversationRef> = targets
+                .iter()
+                .map(|&(i, _)| req.items[i].conversation.clone())
+                .collect();
             let found = self
-                .search_contact_group(&SearchContactGroupRequest {
-                    from_account: req.from_account.clone(),
-                    conversations: chunk.to_vec(),
-                })
+                .search_contact_group_with(
+                    &SearchContactGroupRequest {
+                        from_account: req.from_account.clone(),
+                        conversations: wanted,
+                    },
+                    opts,
+                )
                 .await?;
-            current.extend(
-                found
-                    .items
-                    .into_iter()
-                    .map(|d| (d.conversation, d.marks.value)),
-            );
+            let current: HashMap<ConversationRef, u64> = found
+                .items
+                .into_iter()
+                .map(|d| (d.conversation, d.marks.value))
+                .collect();
+            let target_of: HashMap<usize, u64> = targets.into_iter().collect();
+            for (i, item) in req.items.iter().enumerate() {
+                let mut item = item.clone();
+                if let Some(&value) = target_of.get(&i) {
+                    let now = current.get(&item.conversation).copied().unwrap_or(0);
+                    let (set, clear) = diff_marks(now, value);
+                    item.set = set.into_iter().map(MarkName::from_bit).collect();
+                    item.clear = clear.into_iter().map(MarkName::from_bit).collect();
+                    item.target = None;
+                    if item.set.is_empty() && item.clear.is_empty() && item.custom_mark.is_none() {
+                        unchanged[i] = true;
+                        continue;
+                    }
+                }
+                to_send.push((i, item));
+            }
         }
-        let mut to_send = Vec::with_capacity(req.items.len());
-        let mut unchanged = Vec::new();
-        for (i, item) in req.items.iter().enumerate() {
-            let mut item = item.clone();
-            if let Some(&(_, value)) = targets.iter().find(|&&(t, _)| t == i) {
-                let now = current.get(&item.conversation).copied().unwrap_or(0);
-                let (set, clear) = diff_marks(now, value);
-                item.set = set.into_iter().map(MarkName::from_bit).collect();
-                item.clear = clear.into_iter().map(MarkName::from_bit).collect();
-                item.target = None;
-                if item.set.is_empty() && item.clear.is_empty() && item.custom_mark.is_none() {
-                    unchanged.push(i);
-                    continue;
+        // Validate every chunk before sending any.
+        let ranges = chunk_ranges(to_send.len(), MAX_MARK_ITEMS);
+        let mut parts = Vec::with_capacity(ranges.len());
+        for range in &ranges {
+            let part = MarkContactRequest {
+                from_account: req.from_account.clone(),
+                items: to_send[range.clone()]
+                    .iter()
+                    .map(|(_, item)| item.clone())
+                    .collect(),
+            };
+            part.to_body()
+                .map_err(|e| shift_field(e, "items", |j| to_send[range.start + j].0, endpoint))?;
+            parts.push(part);
+        }
+        let futs: Vec<_> = parts
+            .iter()
+            .map(|part| self.execute_with(part, opts))
+            .collect();
+        let answers = run_bounded(futs, opts.chunks.concurrency).await;
+        if !answers.is_empty() && answers.iter().all(Result::is_err)
+            || answers
+                .iter()
+                .any(|a| a.as_ref().is_err_and(|e| e.kind() == ErrorKind::Aborted))
+        {
+            if let Some(Err(e)) = answers.into_iter().find(Result::is_err) {
+                return Err(e);
+            }
+            return Err(Error::aborted().at(endpoint, None));
+        }
+        let mut outcomes: Vec<Option<ConversationOutcome>> = vec![None; req.items.len()];
+        for (range, answer) in ranges.iter().zip(answers) {
+            let chunk = &to_send[range.clone()];
+            match answer {
+                Ok(result) => {
+                    let mut results = result.results.into_iter();
+                    for (i, _) in chunk {
+                        outcomes[*i] = results.next();
+                    }
+                }
+                Err(e) => {
+                    for (i, item) in chunk {
+                        outcomes[*i] = Some(ConversationOutcome {
+                            conversation: item.conversation.clone(),
+                            ok: false,
+                            code: e.code().unwrap_or(-1),
+                            info: format!("not confirmed: this chunk failed: {e}"),
+                        });
+                    }
                 }
             }
-            to_send.push((i, item));
         }
-        let sent = if to_send.is_empty() {
-            Vec::new()
-        } else {
-            let resolved = MarkContactRequest {
-                from_account: req.from_account.clone(),
-                items: to_send.iter().map(|(_, item)| item.clone()).collect(),
-            };
-            self.execute(&resolved).await?.results
-        };
-        // Merge back in request order; extra results (none expected) go last.
-        let mut sent = sent.into_iter();
-        let mut results = Vec::with_capacity(req.items.len());
-        for (i, item) in req.items.iter().enumerate() {
-            if unchanged.contains(&i) {
-                results.push(ConversationOutcome {
+        let results = req
+            .items
+            .iter()
+            .zip(outcomes)
+            .zip(unchanged)
+            .map(|((item, outcome), unchanged)| match outcome {
+                _ if unchanged => ConversationOutcome {
                     conversation: item.conversation.clone(),
                     ok: true,
                     code: 0,
                     info: "unchanged: the marks already match the target".into(),
-                });
-            } else if let Some(outcome) = sent.next() {
-                results.push(outcome);
-            }
-        }
-        results.extend(sent);
+                },
+                Some(o) => o,
+                None => ConversationOutcome {
+                    conversation: item.conversation.clone(),
+                    ok: false,
+                    code: -1,
+                    info: "not confirmed: the server returned no result for this item".into(),
+                },
+            })
+            .collect();
         Ok(MarkContactResult { results })
     }
 

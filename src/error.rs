@@ -8,6 +8,12 @@
 //! | [`ErrorKind::Timeout`] | maybe | as transport |
 //! | [`ErrorKind::Decode`] | yes, answered | no (the server answered something we cannot read) |
 //! | [`ErrorKind::Api`] | yes, answered | per code, see [`crate::limits::is_retryable_code`] |
+//! | [`ErrorKind::Aborted`] | maybe | no: the caller cancelled |
+//! | [`ErrorKind::Pagination`] | yes, answered | no: the server's cursor did not advance |
+//!
+//! Errors of calls made through the retrying client also say how many HTTP
+//! attempts were made ([`Error::attempts`]) and how long the client waited
+//! between them ([`Error::delays_ms`]).
 //!
 //! An error never carries the UserSig: the only place the signature exists
 //! is the query string of an outgoing request, which errors do not copy.
@@ -30,6 +36,11 @@ pub enum ErrorKind {
     Decode,
     /// The server answered `ErrorCode != 0`.
     Api,
+    /// The caller aborted the call (an `AbortSignal`); the request may have reached the server.
+    Aborted,
+    /// A paginated listing stopped: the server returned a page that is not
+    /// the last one with a cursor that does not move forward.
+    Pagination,
 }
 
 impl ErrorKind {
@@ -42,6 +53,8 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Decode => "decode",
             ErrorKind::Api => "api",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Pagination => "pagination",
         }
     }
 }
@@ -61,6 +74,9 @@ struct Inner {
     status: Option<u16>,
     endpoint: Option<&'static str>,
     random: Option<u32>,
+    unsent: bool,
+    attempts: u32,
+    delays_ms: Vec<u32>,
 }
 
 impl Error {
@@ -75,6 +91,9 @@ impl Error {
             status: None,
             endpoint: None,
             random: None,
+            unsent: false,
+            attempts: 0,
+            delays_ms: Vec::new(),
         }))
     }
 
@@ -95,6 +114,34 @@ impl Error {
         let mut e = Error::new(ErrorKind::Transport, message);
         e.0.status = status;
         e
+    }
+
+    /// The connection could not be opened: the request certainly did not
+    /// reach the server (so even a write may be sent again).
+    pub fn connect(message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorKind::Transport, message);
+        e.0.unsent = true;
+        e
+    }
+
+    /// The caller aborted the call.
+    pub fn aborted() -> Self {
+        Error::new(ErrorKind::Aborted, "aborted by the caller")
+    }
+
+    /// A listing's cursor did not advance on a page that is not the last.
+    pub fn pagination(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Error::new(ErrorKind::Pagination, message);
+        e.0.field = Some(field.to_owned());
+        e
+    }
+
+    /// Records how many HTTP attempts the call made and the back-off delays
+    /// (milliseconds) the client waited between them.
+    pub fn with_attempts(mut self, attempts: u32, delays_ms: Vec<u32>) -> Self {
+        self.0.attempts = attempts;
+        self.0.delays_ms = delays_ms;
+        self
     }
 
     /// No answer within `ms` milliseconds.
@@ -176,9 +223,19 @@ impl Error {
         self.0.random
     }
 
-    /// True when the request certainly did not reach the server.
+    /// How many HTTP attempts the call made (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+    /// The back-off delays waited between attempts, in milliseconds.
+    pub fn delays_ms(&self) -> &[u32] {
+        &self.0.delays_ms
+    }
+
+    /// True when the request certainly did not reach the server: invalid
+    /// input, a signing failure, or a connection that could not be opened.
     pub fn not_sent(&self) -> bool {
-        matches!(self.0.kind, ErrorKind::InvalidInput | ErrorKind::Signing)
+        self.0.unsent || matches!(self.0.kind, ErrorKind::InvalidInput | ErrorKind::Signing)
     }
 }
 

@@ -14,23 +14,33 @@
 //! | [`region`] | regional hosts |
 //! | [`model`] | the public request and result types |
 //! | [`api`] | one file per command family: build a request, parse an answer |
-//! | [`transport`] | `HttpRequest`/`HttpResponse`, the `Transport`, `Signer` and `Entropy` traits |
-//! | [`client`] | `Client`: config, signing, one generic `execute`, one method per command |
+//! | [`transport`] | `HttpRequest`/`HttpResponse`, the `Transport`, `Signer`, `Entropy` and `Clock` traits |
+//! | [`retry`] | which failures are retried, and the back-off |
+//! | [`ratelimit`] | a token bucket per endpoint |
+//! | [`sigcache`] | the UserSig cache (expiry read from the UserSig) |
+//! | [`paging`] | pagers for `get_list` and `get_contact_group`, item streams |
+//! | [`chunk`] | splitting batches into compliant calls, merging the answers |
+//! | [`client`] | `Client`: config, signing, retries, pacing, one generic `execute`, one method per command |
 
 pub mod api;
+pub mod chunk;
 pub mod client;
 pub mod error;
 pub mod limits;
 pub mod marks;
 pub mod model;
+pub mod paging;
+pub mod ratelimit;
 pub mod region;
+pub mod retry;
+pub mod sigcache;
 pub mod transport;
 pub mod usersig;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use client::{Client, ClientConfig};
+pub use client::{CallOptions, Client, ClientConfig, Observer};
 pub use error::{Error, ErrorKind};
 pub use marks::{decode_standard_mark, encode_marks, Marks, MarksInput};
 pub use region::Region;

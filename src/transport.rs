@@ -12,6 +12,13 @@
 //! needs the SecretKey: a [`Signer`] (in JavaScript, the `userSig` callback)
 //! returns a UserSig, typically minted by the app's backend.
 //!
+//! # What is a clock?
+//! Retries wait, the rate limiter paces calls and the UserSig cache needs to
+//! know when a UserSig runs out, so the core asks a [`Clock`] for the time and
+//! for a sleep. The WebAssembly build uses `Date.now()` and `setTimeout`;
+//! tests use a fake clock that advances when asked to sleep. [`NoClock`]
+//! (the time is always 0, sleeps end at once) serves plain clients.
+//!
 //! The traits have no `Send` bounds: JavaScript futures are not `Send`.
 
 use std::fmt;
@@ -89,8 +96,11 @@ pub struct HttpResponse {
 /// Why a transport could not deliver an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportError {
-    /// The network failed (connection refused, reset, DNS, CORS, ...).
+    /// The network failed (reset, closed without an answer, CORS, ...); the
+    /// request may have reached the server.
     Network(String),
+    /// The connection could not be opened (refused, DNS): nothing was sent.
+    Connect(String),
     /// No answer within the request's timeout.
     Timeout,
     /// The caller aborted the request.
@@ -121,6 +131,51 @@ pub trait Signer {
 pub trait Entropy {
     /// A uniformly random, cryptographically strong `u32`.
     fn random_u32(&self) -> u32;
+}
+
+/// Time for the retrying client: wall-clock milliseconds and sleeps.
+#[allow(async_fn_in_trait)]
+pub trait Clock {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+    /// Resolves after `ms` milliseconds.
+    async fn sleep(&self, ms: u32);
+}
+
+/// A clock for plain clients: the time is always 0 and sleeps end at once.
+/// A client with this clock does not cache UserSigs (it cannot tell expiry).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoClock;
+
+impl Clock for NoClock {
+    fn now_ms(&self) -> u64 {
+        0
+    }
+    async fn sleep(&self, _ms: u32) {}
+}
+
+impl<C: Clock + ?Sized> Clock for &C {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+    async fn sleep(&self, ms: u32) {
+        (**self).sleep(ms).await
+    }
+}
+
+impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+    async fn sleep(&self, ms: u32) {
+        (**self).sleep(ms).await
+    }
+}
+
+impl<E: Entropy + ?Sized> Entropy for &E {
+    fn random_u32(&self) -> u32 {
+        (**self).random_u32()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &T {

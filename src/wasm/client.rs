@@ -9,18 +9,25 @@ use wasm_bindgen::JsCast;
 
 use super::convert::{from_js, throw, to_js};
 use super::fetch::{CryptoEntropy, FetchTransport};
+use super::list::{ContactGroupItemList, ConversationList};
+use super::observe::JsObserver;
+use super::ratelimit::limiter_of;
+use super::runtime::{abortable, Abort, JsClock};
 use super::signer::JsSigner;
 use crate::api::Command;
-use crate::client::{Client, ClientConfig};
+use crate::chunk::ChunkOptions;
+use crate::client::{CallOptions, Client, ClientConfig};
 use crate::error::Error;
 use crate::model::{
     CreateContactGroupRequest, DelContactGroupRequest, DeleteContactRequest,
     GetContactGroupRequest, GetListRequest, MarkContactRequest, SearchContactGroupRequest,
     SnsGroupAddRequest, SnsGroupDeleteRequest, SnsGroupGetRequest, UpdateContactGroupRequest,
 };
+use crate::ratelimit::RateLimiter as CoreRateLimiter;
 use crate::region::Region;
+use crate::retry::RetryPolicy;
 
-type Inner = Client<FetchTransport, JsSigner, CryptoEntropy>;
+pub(crate) type Inner = Client<FetchTransport, JsSigner, CryptoEntropy, JsClock>;
 
 /// A client of the Tencent Cloud IM REST admin API (conversations, conversation
 /// groups, marks, friend groups). One method per REST command.
@@ -40,7 +47,7 @@ pub struct TimClient {
     inner: Rc<Inner>,
 }
 
-fn get(options: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -54,7 +61,7 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, Error
         .ok_or_else(|| Error::invalid(key, "must be a string"))
 }
 
-fn optional_u32(options: &JsValue, key: &str) -> Result<Option<u32>, Error> {
+pub(crate) fn optional_u32(options: &JsValue, key: &str) -> Result<Option<u32>, Error> {
     let v = get(options, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
@@ -70,7 +77,10 @@ fn optional_u32(options: &JsValue, key: &str) -> Result<Option<u32>, Error> {
     }
 }
 
-fn optional_function(options: &JsValue, key: &str) -> Result<Option<js_sys::Function>, Error> {
+pub(crate) fn optional_function(
+    options: &JsValue,
+    key: &str,
+) -> Result<Option<js_sys::Function>, Error> {
     let v = get(options, key);
     if v.is_undefined() || v.is_null() {
         return Ok(None);
@@ -126,40 +136,155 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
         timeout_ms,
         allow_insecure,
     )?;
+    let retry = parse_retry(&get(options, "retry"))?;
+    let rate_limit = get(options, "rateLimit");
+    let limiter = if rate_limit.is_undefined() {
+        Some(Rc::new(CoreRateLimiter::default()))
+    } else if rate_limit.is_null() || rate_limit.as_bool() == Some(false) {
+        None
+    } else if let Some(shared) = limiter_of(&rate_limit)? {
+        Some(shared)
+    } else if rate_limit.is_object() {
+        let cps = optional_u32(&rate_limit, "callsPerSecond")
+            .map_err(|e| rename(e, "rateLimit.callsPerSecond"))?
+            .unwrap_or(crate::limits::CALLS_PER_SECOND);
+        if cps == 0 {
+            return Err(Error::invalid(
+                "rateLimit.callsPerSecond",
+                "must be at least 1 (pass rateLimit: false to turn pacing off)",
+            ));
+        }
+        Some(Rc::new(CoreRateLimiter::new(cps)))
+    } else {
+        return Err(Error::invalid(
+            "rateLimit",
+            "must be { callsPerSecond }, a RateLimiter, or false",
+        ));
+    };
+    let cache = get(options, "cacheUserSig").as_bool() != Some(false);
+    let observer = JsObserver::from_options(options)?;
     Ok(Client::new(
         config,
         FetchTransport::new(fetch),
         JsSigner::new(signer),
         CryptoEntropy,
-    ))
+    )
+    .with_clock(JsClock)
+    .with_retry(retry)
+    .with_rate_limiter(limiter)
+    .with_usersig_cache(cache)
+    .with_observer(observer.map(|o| Rc::new(o) as Rc<dyn crate::client::Observer>)))
+}
+
+fn rename(e: Error, field: &str) -> Error {
+    Error::invalid(field, e.message())
+}
+
+fn parse_retry(v: &JsValue) -> Result<RetryPolicy, Error> {
+    let mut policy = RetryPolicy::default();
+    if v.is_undefined() || v.is_null() {
+        return Ok(policy);
+    }
+    if v.as_bool() == Some(false) {
+        return Ok(RetryPolicy::none());
+    }
+    if !v.is_object() {
+        return Err(Error::invalid("retry", "must be an object or false"));
+    }
+    let num = |key: &str| optional_u32(v, key).map_err(|e| rename(e, &format!("retry.{key}")));
+    if let Some(n) = num("maxAttempts")? {
+        if n == 0 {
+            return Err(Error::invalid("retry.maxAttempts", "must be at least 1"));
+        }
+        policy.max_attempts = n;
+    }
+    if let Some(n) = num("baseDelayMs")? {
+        policy.base_delay_ms = n;
+    }
+    if let Some(n) = num("maxDelayMs")? {
+        policy.max_delay_ms = n;
+    }
+    policy.retry_non_idempotent = get(v, "retryNonIdempotent").is_truthy();
+    Ok(policy)
+}
+
+/// The second argument of every method: `{ signal?, timeoutMs?, concurrency? }`.
+pub(crate) struct PerCall {
+    pub(crate) abort: Option<Abort>,
+    pub(crate) core: CallOptions,
+}
+
+pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(PerCall {
+            abort: None,
+            core: CallOptions::default(),
+        });
+    }
+    if !options.is_object() {
+        return Err(Error::invalid("options", "must be an object"));
+    }
+    let abort = Abort::parse(get(options, "signal"))?;
+    let timeout_ms = optional_u32(options, "timeoutMs")?;
+    let concurrency = optional_u32(options, "concurrency")?;
+    if concurrency == Some(0) {
+        return Err(Error::invalid("concurrency", "must be at least 1"));
+    }
+    let cancel = abort.clone().map(|a| {
+        let f: Rc<dyn Fn() -> bool> = Rc::new(move || a.aborted());
+        f
+    });
+    Ok(PerCall {
+        abort,
+        core: CallOptions {
+            timeout_ms,
+            cancel,
+            chunks: ChunkOptions {
+                concurrency: concurrency.map_or(1, |c| c as usize),
+            },
+        },
+    })
 }
 
 impl TimClient {
-    /// Reads the request, runs `run` on it, converts the result or error.
-    fn call_with<C, F, Fut>(&self, req: JsValue, run: F) -> js_sys::Promise
+    /// Reads the request and options, runs `run`, converts the result or error.
+    fn call_with<C, F, Fut>(
+        &self,
+        req: JsValue,
+        options: Option<JsValue>,
+        run: F,
+    ) -> js_sys::Promise
     where
         C: Command + DeserializeOwned + 'static,
         C::Output: Serialize,
-        F: FnOnce(Rc<Inner>, C) -> Fut + 'static,
+        F: FnOnce(Rc<Inner>, C, CallOptions) -> Fut + 'static,
         Fut: std::future::Future<Output = Result<C::Output, Error>> + 'static,
     {
         let client = Rc::clone(&self.inner);
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         wasm_bindgen_futures::future_to_promise(async move {
+            let per_call =
+                parse_call_options(&options).map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
             let cmd: C = from_js(req, "request").map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
-            let out = run(client, cmd).await.map_err(|e| throw(&e))?;
+            let out = abortable(
+                per_call.abort.as_ref(),
+                C::ENDPOINT,
+                run(client, cmd, per_call.core),
+            )
+            .await
+            .map_err(|e| throw(&e))?;
             to_js(&out)
         })
     }
 
-    fn call<C>(&self, req: JsValue) -> js_sys::Promise
+    fn call<C>(&self, req: JsValue, options: Option<JsValue>) -> js_sys::Promise
     where
         C: Command + DeserializeOwned + 'static,
         C::Output: Serialize,
     {
-        self.call_with(
-            req,
-            |client, cmd: C| async move { client.execute(&cmd).await },
-        )
+        self.call_with(req, options, |client, cmd: C, opts| async move {
+            client.execute_with(&cmd, &opts).await
+        })
     }
 }
 
@@ -185,6 +310,62 @@ impl TimClient {
         self.inner.config().base_url.clone()
     }
 
+    /// Every conversation of `fromAccount`, fetched page by page as you
+    /// iterate (at most one page in memory). Pinned conversations come first.
+    /// The result is an async iterable of conversations; `.pages()` iterates
+    /// whole pages, `.collect({ limit })` gathers items, and `.cursor` is where
+    /// to resume later (pass it back as `{ cursor }`).
+    ///
+    /// @example
+    /// ```js
+    /// for await (const c of tim.listConversations("alice", { signal })) {
+    ///   console.log(c.conversation, c.pinned);
+    /// }
+    /// const first50 = await tim.listConversations("alice").collect({ limit: 50 });
+    /// ```
+    /// @throws {TimError} `kind: "invalid_input"` for bad options (at once);
+    /// iteration rejects like any call, or with `kind: "pagination"` when the
+    /// server's cursor stops moving.
+    #[wasm_bindgen(js_name = listConversations)]
+    pub fn list_conversations(
+        &self,
+        #[wasm_bindgen(js_name = fromAccount)] from_account: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListConversationsOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<ConversationList, JsValue> {
+        ConversationList::create(
+            Rc::clone(&self.inner),
+            from_account,
+            &options.unwrap_or(JsValue::UNDEFINED),
+        )
+        .map_err(|e| throw(&e))
+    }
+
+    /// Every conversation of `fromAccount` that has marks or conversation
+    /// groups (`get_contact_group`), page by page as you iterate. Same shape
+    /// as `listConversations`; the cursor is a `startIndex` number.
+    ///
+    /// @example
+    /// ```js
+    /// for await (const item of tim.listContactGroupItems("alice")) console.log(item.marks.star);
+    /// ```
+    /// @throws {TimError} `kind: "invalid_input"` for bad options.
+    #[wasm_bindgen(js_name = listContactGroupItems)]
+    pub fn list_contact_group_items(
+        &self,
+        #[wasm_bindgen(js_name = fromAccount)] from_account: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListContactGroupItemsOptions")]
+        options: Option<JsValue>,
+    ) -> Result<ContactGroupItemList, JsValue> {
+        ContactGroupItemList::create(
+            Rc::clone(&self.inner),
+            from_account,
+            &options.unwrap_or(JsValue::UNDEFINED),
+        )
+        .map_err(|e| throw(&e))
+    }
+
     /// `v4/recentcontact/get_list`: one page of a user's conversations, pinned
     /// first. Pass the page's `nextCursor` as `cursor` until `complete`.
     ///
@@ -202,8 +383,9 @@ impl TimClient {
     pub fn get_list(
         &self,
         #[wasm_bindgen(unchecked_param_type = "GetListRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<GetListRequest>(request)
+        self.call::<GetListRequest>(request, options)
     }
 
     /// `v4/recentcontact/get_contact_group`: one page of all conversations that
@@ -212,17 +394,27 @@ impl TimClient {
     pub fn get_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "GetContactGroupRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<GetContactGroupRequest>(request)
+        self.call::<GetContactGroupRequest>(request, options)
     }
 
-    /// `v4/recentcontact/search_contact_group`: marks and groups of up to 300 conversations.
+    /// `v4/recentcontact/search_contact_group`: marks and groups of given
+    /// conversations. More than 300 are split into calls of 300 (one after
+    /// the other, or `concurrency` at a time) and merged in input order.
     #[wasm_bindgen(js_name = searchContactGroup, unchecked_return_type = "Promise<SearchContactGroupResult>")]
     pub fn search_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SearchContactGroupRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<SearchContactGroupRequest>(request)
+        self.call_with(
+            request,
+            options,
+            |client, cmd: SearchContactGroupRequest, opts| async move {
+                client.search_contact_group_with(&cmd, &opts).await
+            },
+        )
     }
 
     /// `v4/recentcontact/update_contact_group`: rename a conversation group
@@ -231,8 +423,9 @@ impl TimClient {
     pub fn update_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpdateContactGroupRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<UpdateContactGroupRequest>(request)
+        self.call::<UpdateContactGroupRequest>(request, options)
     }
 
     /// `v4/sns/group_get`: a user's friend groups (with friends if `needFriends`).
@@ -240,8 +433,9 @@ impl TimClient {
     pub fn sns_group_get(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SnsGroupGetRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<SnsGroupGetRequest>(request)
+        self.call::<SnsGroupGetRequest>(request, options)
     }
 
     /// `v4/recentcontact/create_contact_group`: create one conversation group.
@@ -249,8 +443,9 @@ impl TimClient {
     pub fn create_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CreateContactGroupRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<CreateContactGroupRequest>(request)
+        self.call::<CreateContactGroupRequest>(request, options)
     }
 
     /// `v4/recentcontact/del_contact_group`: delete one conversation group.
@@ -258,13 +453,18 @@ impl TimClient {
     pub fn del_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DelContactGroupRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<DelContactGroupRequest>(request)
+        self.call::<DelContactGroupRequest>(request, options)
     }
 
-    /// `v4/recentcontact/mark_contact`: set / clear marks of up to 100 conversations.
+    /// `v4/recentcontact/mark_contact`: set / clear marks of conversations.
     /// With `target` instead of `set` / `clear`, the client reads the current
-    /// marks and sends only the difference.
+    /// marks and sends only the difference. More than 100 changes are split
+    /// into calls of 100 (one after the other, or `concurrency` at a time);
+    /// outcomes come back in request order, one per item. Items of a chunk
+    /// that failed get `ok: false` and an `info` saying they are not
+    /// confirmed; the call rejects only when every chunk failed.
     ///
     /// @example
     /// ```js
@@ -276,10 +476,15 @@ impl TimClient {
     pub fn mark_contact(
         &self,
         #[wasm_bindgen(unchecked_param_type = "MarkContactRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call_with(request, |client, cmd: MarkContactRequest| async move {
-            client.mark_contact(&cmd).await
-        })
+        self.call_with(
+            request,
+            options,
+            |client, cmd: MarkContactRequest, opts| async move {
+                client.mark_contact_with(&cmd, &opts).await
+            },
+        )
     }
 
     /// `v4/recentcontact/delete`: remove a conversation from a user's list.
@@ -287,8 +492,9 @@ impl TimClient {
     pub fn delete_contact(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DeleteContactRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<DeleteContactRequest>(request)
+        self.call::<DeleteContactRequest>(request, options)
     }
 
     /// `v4/sns/group_add`: create friend groups, optionally with friends (per-friend results).
@@ -296,8 +502,9 @@ impl TimClient {
     pub fn sns_group_add(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SnsGroupAddRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<SnsGroupAddRequest>(request)
+        self.call::<SnsGroupAddRequest>(request, options)
     }
 
     /// `v4/sns/group_delete`: delete friend groups.
@@ -305,7 +512,8 @@ impl TimClient {
     pub fn sns_group_delete(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SnsGroupDeleteRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
     ) -> js_sys::Promise {
-        self.call::<SnsGroupDeleteRequest>(request)
+        self.call::<SnsGroupDeleteRequest>(request, options)
     }
 }

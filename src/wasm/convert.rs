@@ -99,6 +99,11 @@ pub(crate) fn throw(e: &Error) -> JsValue {
     if let Some(random) = e.random() {
         set(obj, "random", &JsValue::from(random));
     }
+    if e.attempts() > 0 {
+        set(obj, "attempts", &JsValue::from(e.attempts()));
+        let delays: js_sys::Array = e.delays_ms().iter().map(|&d| JsValue::from(d)).collect();
+        set(obj, "delaysMs", &delays);
+    }
     err.into()
 }
 

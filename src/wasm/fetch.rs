@@ -1,6 +1,8 @@
 //! A [`Transport`] over `fetch`: the global one (through gloo-net, which binds
 //! `globalThis.fetch`, so browsers, workers, Node and Deno all work) or one
-//! the caller passes in. Timeouts abort the request with an `AbortController`.
+//! the caller passes in. Timeouts abort the request with an `AbortController`;
+//! so does dropping the `send` future (how a caller's `AbortSignal` reaches
+//! the fetch in flight).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -10,16 +12,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::convert::js_message;
+use super::runtime::{clear_timeout, set_timeout};
 use crate::transport::{
     Entropy, HttpRequest, HttpResponse, Transport, TransportError, CONTENT_TYPE,
 };
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &js_sys::Function, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
     #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
     fn get_random_values(buf: &js_sys::Uint32Array) -> Result<JsValue, JsValue>;
 }
@@ -71,6 +70,24 @@ impl FetchTransport {
     }
 }
 
+/// Aborts the fetch and clears its timer when `send` is dropped before it settled.
+struct InFlight {
+    controller: web_sys::AbortController,
+    timer: Option<(JsValue, Closure<dyn FnMut()>)>,
+    settled: bool,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some((handle, _closure)) = self.timer.take() {
+            clear_timeout(&handle);
+        }
+        if !self.settled {
+            self.controller.abort();
+        }
+    }
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let controller =
@@ -87,6 +104,11 @@ impl Transport for FetchTransport {
             let handle = set_timeout(on_timeout.as_ref().unchecked_ref(), ms);
             (handle, on_timeout)
         });
+        let mut in_flight = InFlight {
+            controller: controller.clone(),
+            timer,
+            settled: false,
+        };
         let result = async {
             let response = self.fetch(req, &controller.signal()).await?;
             let status = response.status();
@@ -97,9 +119,8 @@ impl Transport for FetchTransport {
             Ok::<_, JsValue>(HttpResponse { status, body })
         }
         .await;
-        if let Some((handle, _closure)) = timer {
-            clear_timeout(&handle);
-        }
+        in_flight.settled = true;
+        drop(in_flight);
         result.map_err(|e| {
             if timed_out.get() {
                 TransportError::Timeout

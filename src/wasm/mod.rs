@@ -8,6 +8,10 @@
 mod client;
 mod convert;
 mod fetch;
+mod list;
+mod observe;
+pub(crate) mod ratelimit;
+mod runtime;
 mod signer;
 
 use wasm_bindgen::prelude::*;
@@ -70,6 +74,99 @@ pub fn decode_user_sig(user_sig: &str) -> Result<JsValue, JsValue> {
         .and_then(|info| to_js(&info))
 }
 
+fn in_browser() -> bool {
+    let global = js_sys::global();
+    let has = |k: &str| {
+        js_sys::Reflect::get(&global, &JsValue::from_str(k)).is_ok_and(|v| !v.is_undefined())
+    };
+    has("window") && has("document") && !has("Deno")
+}
+
+fn key_options(options: &JsValue) -> Result<(u32, String, String), crate::Error> {
+    if !options.is_object() {
+        return Err(crate::Error::invalid("options", "is required (an object)"));
+    }
+    crate::sigcache::check_signing_environment(
+        in_browser(),
+        client::get(options, "dangerouslyAllowBrowser").is_truthy(),
+    )?;
+    let sdk_app_id = client::optional_u32(options, "sdkAppId")?
+        .filter(|&n| n > 0)
+        .ok_or_else(|| crate::Error::invalid("sdkAppId", "is required (the app's SDKAppID)"))?;
+    let string = |key: &str| {
+        client::get(options, key)
+            .as_string()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| crate::Error::invalid(key, "is required (a non-empty string)"))
+    };
+    Ok((sdk_app_id, string("secretKey")?, string("identifier")?))
+}
+
+fn now_s() -> u32 {
+    (js_sys::Date::now() / 1000.0) as u32
+}
+
+/// Mints a TLSSigAPIv2 UserSig with the app's SecretKey, for Node and Deno
+/// scripts (and tests). Refuses to run in a browser, where the SecretKey
+/// would be exposed, unless `dangerouslyAllowBrowser: true`.
+///
+/// @example
+/// ```js
+/// const tim = new TimClient({ sdkAppId, identifier: "administrator", region: "singapore",
+///   userSig: (id) => genUserSig({ sdkAppId, secretKey: process.env.TIM_KEY, identifier: id }) });
+/// ```
+/// @throws {TimError} `kind: "invalid_input"` for a missing option, or
+/// `field: "dangerouslyAllowBrowser"` in a browser.
+#[wasm_bindgen(js_name = genUserSig)]
+pub fn gen_user_sig(
+    #[wasm_bindgen(unchecked_param_type = "GenUserSigOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    let (sdk_app_id, key, identifier) = key_options(&options).map_err(|e| throw(&e))?;
+    let expire = client::optional_u32(&options, "expire")
+        .map_err(|e| throw(&e))?
+        .unwrap_or(DEFAULT_EXPIRE_S);
+    let time = client::optional_u32(&options, "time")
+        .map_err(|e| throw(&e))?
+        .unwrap_or_else(now_s);
+    Ok(crate::usersig::generate(
+        &key,
+        sdk_app_id,
+        &identifier,
+        time,
+        expire,
+    ))
+}
+
+/// Default validity of `genUserSig`: one day.
+const DEFAULT_EXPIRE_S: u32 = 86_400;
+
+/// Verifies a UserSig the way the server does (key, app, identifier,
+/// expiry at `now`, Unix seconds, default the current time). Same browser
+/// rule as `genUserSig`.
+///
+/// @throws {TimError} `kind: "invalid_input"`, `field: "userSig"`, `code`
+/// = the server's code for the failure (70001 expired, 70009 wrong key, ...).
+#[wasm_bindgen(js_name = verifyUserSig, unchecked_return_type = "UserSigInfo")]
+pub fn verify_user_sig(
+    #[wasm_bindgen(unchecked_param_type = "VerifyUserSigOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (sdk_app_id, key, identifier) = key_options(&options).map_err(|e| throw(&e))?;
+    let usersig = client::get(&options, "userSig")
+        .as_string()
+        .ok_or_else(|| throw(&crate::Error::invalid("userSig", "is required (a string)")))?;
+    let now = client::optional_u32(&options, "now")
+        .map_err(|e| throw(&e))?
+        .unwrap_or_else(now_s);
+    match crate::usersig::verify(&usersig, &key, sdk_app_id, &identifier, now) {
+        Ok(info) => to_js(&info),
+        Err(e) => {
+            let err = throw(&crate::Error::invalid("userSig", e.to_string()));
+            let _ = js_sys::Reflect::set(&err, &"code".into(), &JsValue::from_f64(e.code() as f64));
+            Err(err)
+        }
+    }
+}
+
 /// True when `e` is an error thrown by this package.
 #[wasm_bindgen(js_name = isTimError, unchecked_return_type = "e is TimError")]
 pub fn is_tim_error(e: &JsValue) -> bool {
@@ -99,10 +196,148 @@ export interface TimClientOptions {
   timeoutMs?: number;
   /** Allow a non-loopback `http://` baseUrl (the UserSig then travels in clear). */
   allowInsecureHttp?: boolean;
+  /**
+   * Retries with exponential back-off and jitter (default: 4 attempts, 200 ms base, 10 s cap).
+   * `false` = one attempt. Writes that are not idempotent (createContactGroup, delContactGroup,
+   * updateContactGroup, snsGroupAdd, snsGroupDelete) are retried only when the request certainly
+   * did not take effect, unless `retryNonIdempotent`.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Client-side pacing per endpoint: `{ callsPerSecond }` (default 200, the documented limit),
+   * a shared `RateLimiter`, or `false` for none.
+   */
+  rateLimit?: { callsPerSecond?: number } | RateLimiter | false;
+  /**
+   * Cache the UserSig until shortly before it expires (read from the UserSig; default true).
+   * A UserSig that cannot be decoded is never cached: it is asked for once per call.
+   */
+  cacheUserSig?: boolean;
+  /** Called before each HTTP attempt (the UserSig is redacted from `url`). */
+  onRequest?: (event: TimRequestEvent) => void;
+  /** Called after each HTTP attempt, answered or failed. */
+  onResponse?: (event: TimResponseEvent) => void;
+  /** Called before each retry. */
+  onRetry?: (event: TimRetryEvent) => void;
+}
+
+/** Retry settings of a `TimClient`. */
+export interface RetryOptions {
+  /** HTTP attempts per call, the first included (default 4; 1 = no retry). */
+  maxAttempts?: number;
+  /** First back-off delay in ms (default 200); doubles per retry, times a random 0.8..1.2. */
+  baseDelayMs?: number;
+  /** Longest back-off delay in ms (default 10000). */
+  maxDelayMs?: number;
+  /** Also retry non-idempotent writes after failures that may have been applied (default false). */
+  retryNonIdempotent?: boolean;
+}
+
+/** Options of `new RateLimiter(...)`. */
+export interface RateLimiterOptions {
+  /** Calls per second per endpoint (default 200). */
+  callsPerSecond?: number;
+  /** Most calls sent back to back (default a tenth of `callsPerSecond`). */
+  burst?: number;
+}
+
+/** The optional last argument of every method. */
+export interface TimCallOptions {
+  /** Abort the call: it rejects with a `TimError` of kind `"aborted"` and its fetch is aborted. */
+  signal?: AbortSignal;
+  /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+  timeoutMs?: number;
+  /** searchContactGroup / markContact: chunks in flight at once (default 1, sequential). */
+  concurrency?: number;
+}
+
+/** Options of `listConversations`. */
+export interface ListConversationsOptions {
+  /** Resume from a saved `cursor`. */
+  cursor?: GetListCursor | null;
+  pinned?: boolean;
+  empty?: boolean;
+  pinnedPaging?: boolean;
+  assistFlags?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Options of `listContactGroupItems`. */
+export interface ListContactGroupItemsOptions {
+  /** Resume from a saved `cursor` (a `startIndex`). */
+  cursor?: number | null;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Options of `collect`. */
+export interface CollectOptions {
+  /** At most this many items (default: all). */
+  limit?: number;
+}
+
+/** `onRequest` argument. */
+export interface TimRequestEvent {
+  endpoint: string;
+  /** The request URL with `usersig=***`. */
+  url: string;
+  body: string;
+  random: number;
+  /** 1 for the first attempt of a call, 2 for the first retry, ... */
+  attempt: number;
+}
+
+/** `onResponse` argument. */
+export interface TimResponseEvent {
+  endpoint: string;
+  random: number;
+  attempt: number;
+  /** HTTP status, when an answer arrived. */
+  status?: number;
+  durationMs: number;
+  /** The failure of this attempt, if any. */
+  error?: TimError;
+}
+
+/** `onRetry` argument. */
+export interface TimRetryEvent {
+  endpoint: string;
+  /** The attempt that failed. */
+  attempt: number;
+  /** Wait before the next attempt (0 when re-signing after 70001 / 70052). */
+  delayMs: number;
+  error: TimError;
+}
+
+/** Options of `genUserSig`. */
+export interface GenUserSigOptions {
+  sdkAppId: number;
+  /** The app's SecretKey: keep it on a server. */
+  secretKey: string;
+  identifier: string;
+  /** Validity in seconds (default 86400). */
+  expire?: number;
+  /** Issue time, Unix seconds (default now). */
+  time?: number;
+  /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** Options of `verifyUserSig`. */
+export interface VerifyUserSigOptions {
+  userSig: string;
+  sdkAppId: number;
+  secretKey: string;
+  identifier: string;
+  /** Check expiry at this Unix time in seconds (default now). */
+  now?: number;
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** Which phase of a call failed. */
-export type TimErrorKind = "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api";
+export type TimErrorKind =
+  | "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";
 
 /** Every failure of this package: a real `Error` with `name === "TimError"`. Never contains the UserSig. */
 export interface TimError extends Error {
@@ -121,8 +356,12 @@ export interface TimError extends Error {
   status?: number;
   /** The endpoint, e.g. `v4/recentcontact/get_list`. */
   endpoint?: string;
-  /** The request's `random` query value, to match server logs. */
+  /** The request's `random` query value (of the last attempt), to match server logs. */
   random?: number;
+  /** HTTP attempts made by the call (absent when nothing was sent). */
+  attempts?: number;
+  /** Back-off delays waited between the attempts, in ms. */
+  delaysMs?: number[];
 }
 "#;
 

@@ -110,7 +110,7 @@ async fn request_goes_through_the_given_fetch() {
         r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","SessionItem":[{"Type":1,"To_Account":"bob","MsgTime":5,"TopFlag":1,"StandardMark":"10"}],"CompleteFlag":1,"TimeStamp":5,"StartIndex":1,"TopTimeStamp":0,"TopStartIndex":0}"#,
     );
     let c = client(&fetch, "SIG*abc");
-    let page = JsFuture::from(c.get_list(js("{ fromAccount: 'alice' }")))
+    let page = JsFuture::from(c.get_list(js("{ fromAccount: 'alice' }"), None))
         .await
         .unwrap();
     assert_eq!(calls(), 1);
@@ -147,9 +147,10 @@ async fn request_goes_through_the_given_fetch() {
 async fn bad_input_is_rejected_before_fetch() {
     let fetch = stub("{}");
     let c = client(&fetch, "SIG");
-    let err = JsFuture::from(
-        c.search_contact_group(js("{ fromAccount: 'a', conversations: [{ type: 'c2c' }] }")),
-    )
+    let err = JsFuture::from(c.search_contact_group(
+        js("{ fromAccount: 'a', conversations: [{ type: 'c2c' }] }"),
+        None,
+    ))
     .await
     .unwrap_err();
     assert_eq!(calls(), 0);
@@ -173,7 +174,7 @@ async fn api_errors_keep_the_usersig_out() {
         r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"UserSig expired","ErrorDisplay":""}"#,
     );
     let c = client(&fetch, "TOPSECRETSIG");
-    let err = JsFuture::from(c.sns_group_get(js("{ fromAccount: 'a' }")))
+    let err = JsFuture::from(c.sns_group_get(js("{ fromAccount: 'a' }"), None))
         .await
         .unwrap_err();
     assert_eq!(prop(&err, "code").as_f64(), Some(70001.0));
@@ -186,4 +187,174 @@ async fn api_errors_keep_the_usersig_out() {
         .unchecked_into();
     let text = JsFuture::from(all).await.unwrap().as_string().unwrap();
     assert!(!text.contains("TOPSECRETSIG"), "{text}");
+}
+
+/// A fetch that answers get_list pages: `pages` items of one conversation
+/// each, numbered, the cursor's startIndex = page number.
+/// Counts its calls in `globalThis[name]` (tests run interleaved).
+fn paging_stub(pages: u32, name: &str) -> JsValue {
+    js(&format!(
+        "(() => {{ globalThis.{name} = []; return async (url, init) => {{
+            globalThis.{name}.push({{ url, init }});
+            const body = JSON.parse(init.body);
+            const n = body.StartIndex;
+            const done = n + 1 >= {pages};
+            return new Response(JSON.stringify({{ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '',
+                SessionItem: [{{ Type: 1, To_Account: 'u' + n, MsgTime: 100 - n, TopFlag: 0 }}],
+                CompleteFlag: done ? 1 : 0, TimeStamp: 100 - n, StartIndex: n + 1,
+                TopTimeStamp: 0, TopStartIndex: 0 }}), {{ status: 200 }});
+        }}; }})()"
+    ))
+}
+
+async fn await_js(p: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(p.unchecked_into::<Promise>()).await
+}
+
+#[wasm_bindgen_test]
+async fn list_conversations_is_an_async_iterable_with_a_resumable_cursor() {
+    let fetch = paging_stub(3, "__pagingCalls");
+    let c = client(&fetch, "SIG");
+    let list = c.list_conversations("alice".into(), None).unwrap();
+    let list: JsValue = list.into();
+    // for await works: collect through the protocol in JS.
+    let ids = await_js(
+        js("async (l) => { const out = []; for await (const c of l) out.push(c.conversation.userId); return out; }")
+            .unchecked_into::<Function>()
+            .call1(&JsValue::NULL, &list)
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&ids).unwrap().as_string().unwrap(),
+        r#"["u0","u1","u2"]"#
+    );
+    assert_eq!(js("globalThis.__pagingCalls.length").as_f64(), Some(3.0));
+    assert!(prop(&list, "cursor").is_null());
+    // Resume from a saved cursor, with pages() and collect({ limit }).
+    let c = client(&paging_stub(3, "__pagingCalls2"), "SIG");
+    let list = c
+        .list_conversations(
+            "alice".into(),
+            Some(js("{ cursor: { timeStamp: 99, startIndex: 1 } }")),
+        )
+        .unwrap();
+    let first = await_js(list.collect(Some(js("{ limit: 1 }"))).into())
+        .await
+        .unwrap();
+    assert_eq!(js_sys::Array::from(&first).length(), 1);
+    let pages = list.pages();
+    let page = await_js(pages.next().into()).await.unwrap();
+    assert_eq!(prop(&page, "done").as_bool(), Some(false));
+    assert_eq!(
+        prop(&prop(&page, "value"), "complete").as_bool(),
+        Some(true)
+    );
+    assert!(prop(&JsValue::from(pages), "cursor").is_null());
+}
+
+#[wasm_bindgen_test]
+async fn an_aborted_signal_rejects_at_once_and_mid_iteration() {
+    let fetch = paging_stub(5, "__abortCalls");
+    let c = client(&fetch, "SIG");
+    let err = JsFuture::from(c.get_list(
+        js("{ fromAccount: 'a' }"),
+        Some(js("{ signal: AbortSignal.abort() }")),
+    ))
+    .await
+    .unwrap_err();
+    assert!(is_tim_error(&err));
+    assert_eq!(prop(&err, "kind").as_string().as_deref(), Some("aborted"));
+    assert_eq!(js("globalThis.__abortCalls.length").as_f64(), Some(0.0));
+    // Abort after the first page: the next next() rejects, nothing more is fetched.
+    let ctl = js("new AbortController()");
+    let options = js("({})");
+    Reflect::set(&options, &"signal".into(), &prop(&ctl, "signal")).unwrap();
+    let list = c.list_conversations("a".into(), Some(options)).unwrap();
+    let one = await_js(list.next().into()).await.unwrap();
+    assert_eq!(prop(&one, "done").as_bool(), Some(false));
+    js("(c) => c.abort()")
+        .unchecked_into::<Function>()
+        .call1(&JsValue::NULL, &ctl)
+        .unwrap();
+    let err = await_js(list.next().into()).await.unwrap_err();
+    assert_eq!(prop(&err, "kind").as_string().as_deref(), Some("aborted"));
+    assert_eq!(js("globalThis.__abortCalls.length").as_f64(), Some(1.0));
+    // The cursor still says where to resume.
+    assert_eq!(
+        prop(&prop(&JsValue::from(list), "cursor"), "startIndex").as_f64(),
+        Some(1.0)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn retries_are_reported_on_the_error_and_to_the_hooks() {
+    let fetch = js(
+        "(() => { globalThis.__calls502 = []; return async (url, init) => {
+            globalThis.__calls502.push({ url, init });
+            return new Response('bad gateway', { status: 502 });
+        }; })()",
+    );
+    let options = js(
+        "{ sdkAppId: 1400000000, identifier: 'administrator', baseUrl: 'https://example.test',
+           userSig: () => 'SECRETSIG', retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+           onRequest: (e) => (globalThis.__events ??= []).push(e),
+           onRetry: (e) => (globalThis.__retries ??= []).push(e) }",
+    );
+    Reflect::set(&options, &"fetch".into(), &fetch).unwrap();
+    let c = TimClient::new(options).unwrap();
+    let err = JsFuture::from(c.get_list(js("{ fromAccount: 'a' }"), None))
+        .await
+        .unwrap_err();
+    assert_eq!(js("globalThis.__calls502.length").as_f64(), Some(3.0));
+    assert_eq!(prop(&err, "attempts").as_f64(), Some(3.0));
+    assert_eq!(prop(&err, "status").as_f64(), Some(502.0));
+    assert_eq!(js_sys::Array::from(&prop(&err, "delaysMs")).length(), 2);
+    assert_eq!(js("globalThis.__retries.length").as_f64(), Some(2.0));
+    let url = js("globalThis.__events[2].url").as_string().unwrap();
+    assert!(
+        url.contains("usersig=***") && !url.contains("SECRETSIG"),
+        "{url}"
+    );
+    assert_eq!(js("globalThis.__events[2].attempt").as_f64(), Some(3.0));
+}
+
+#[wasm_bindgen_test]
+fn gen_and_verify_user_sig() {
+    let sig = super::gen_user_sig(js(
+        "{ sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', time: 1600000000, expire: 100 }",
+    ))
+    .unwrap();
+    let info = super::verify_user_sig(js(&format!(
+        "{{ userSig: '{sig}', sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', now: 1600000050 }}"
+    )))
+    .unwrap();
+    assert_eq!(prop(&info, "expiresAt").as_f64(), Some(1_600_000_100.0));
+    let err = super::verify_user_sig(js(&format!(
+        "{{ userSig: '{sig}', sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', now: 1600000101 }}"
+    )))
+    .unwrap_err();
+    assert_eq!(prop(&err, "code").as_f64(), Some(70001.0));
+    assert!(is_tim_error(&err));
+}
+
+#[wasm_bindgen_test]
+fn a_shared_rate_limiter_is_accepted() {
+    let limiter = super::ratelimit::RateLimiter::new(Some(js("{ callsPerSecond: 50 }"))).unwrap();
+    assert_eq!(limiter.calls_per_second(), 50);
+    let options = js(
+        "{ sdkAppId: 1400000000, identifier: 'administrator', baseUrl: 'https://example.test', userSig: () => 'x' }",
+    );
+    Reflect::set(&options, &"rateLimit".into(), &JsValue::from(limiter)).unwrap();
+    assert!(TimClient::new(options).is_ok());
+    let err = TimClient::new(js(
+        "{ sdkAppId: 1, identifier: 'a', userSig: () => 'x', region: 'china', rateLimit: 'fast' }",
+    ))
+    .err()
+    .unwrap();
+    assert_eq!(
+        prop(&err, "field").as_string().as_deref(),
+        Some("rateLimit")
+    );
 }

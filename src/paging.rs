@@ -1,0 +1,415 @@
+//! Pagers: the next request from the last page, for the two paged commands.
+//!
+//! # How does paging work here?
+//! `get_list` pages with four cursors, two per stream: `TimeStamp` /
+//! `StartIndex` for normal conversations and `TopTimeStamp` / `TopStartIndex`
+//! for pinned ones; the client sends back what the last page returned until
+//! `CompleteFlag` is 1. `get_contact_group` pages with a plain offset,
+//! `StartIndex` ← `NextStartIndex`. A pager holds only the cursor of the next
+//! page, so memory stays bounded by one page, and the cursor can be saved and
+//! given back later to resume.
+//!
+//! A server that answers "not complete" with a cursor that does not move
+//! forward would make a naive loop spin forever; the pager stops with an
+//! [`crate::ErrorKind::Pagination`] error instead.
+//!
+//! Pagers are pure: [`ConversationPager::request`] builds the next request,
+//! [`ConversationPager::advance`] takes the page that came back.
+
+use std::collections::VecDeque;
+
+use crate::api::Command;
+use crate::error::Error;
+use crate::model::{
+    ContactData, ContactGroupPage, Conversation, GetContactGroupRequest, GetListCursor,
+    GetListPage, GetListRequest,
+};
+
+/// What [`ItemStream`] needs of a pager.
+pub trait Pager {
+    /// The request of one page.
+    type Request: Command<Output = Self::Page>;
+    /// One page.
+    type Page;
+    /// One item of a page.
+    type Item;
+    /// A saved position.
+    type Cursor: Copy;
+
+    /// The request for the next page, `None` once complete.
+    fn request(&self) -> Option<Self::Request>;
+    /// Takes the page answered to [`Pager::request`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Pagination`] when the cursor did not advance.
+    fn advance(&mut self, page: &Self::Page) -> Result<(), Error>;
+    /// Where the next page starts, `None` once complete.
+    fn cursor(&self) -> Option<Self::Cursor>;
+    /// The items of a page, in server order.
+    fn items(page: Self::Page) -> Vec<Self::Item>;
+    /// A pager like this one, positioned at `cursor`.
+    fn resume(&self, cursor: Self::Cursor) -> Self;
+}
+
+/// Items one at a time over a [`Pager`], holding at most one page.
+///
+/// [`ItemStream::cursor`] is the start of the page whose items are being
+/// handed out, so resuming from it may repeat items already seen of that one
+/// page but never skips one.
+#[derive(Debug, Clone)]
+pub struct ItemStream<P: Pager> {
+    pager: P,
+    buffer: VecDeque<P::Item>,
+    page_start: Option<P::Cursor>,
+}
+
+impl<P: Pager> ItemStream<P> {
+    /// A stream starting where `pager` is.
+    pub fn new(pager: P) -> Self {
+        ItemStream {
+            pager,
+            buffer: VecDeque::new(),
+            page_start: None,
+        }
+    }
+
+    /// The next buffered item, if any.
+    pub fn pop(&mut self) -> Option<P::Item> {
+        self.buffer.pop_front()
+    }
+
+    /// The request for the next page when the buffer is empty; `None` when
+    /// items are buffered or the listing is complete.
+    pub fn next_request(&self) -> Option<P::Request> {
+        if self.buffer.is_empty() {
+            self.pager.request()
+        } else {
+            None
+        }
+    }
+
+    /// Takes the page answered to [`ItemStream::next_request`].
+    ///
+    /// # Errors
+    /// As [`Pager::advance`]; the stream then stays where it was.
+    pub fn push_page(&mut self, page: P::Page) -> Result<(), Error> {
+        let start = self.pager.cursor();
+        self.pager.advance(&page)?;
+        self.buffer = P::items(page).into();
+        self.page_start = start;
+        Ok(())
+    }
+
+    /// Where to resume: the start of the page being handed out while items of
+    /// it remain, else the next page; `None` when everything was handed out.
+    pub fn cursor(&self) -> Option<P::Cursor> {
+        if self.buffer.is_empty() {
+            self.pager.cursor()
+        } else {
+            self.page_start
+        }
+    }
+
+    /// True when every item was handed out.
+    pub fn is_done(&self) -> bool {
+        self.buffer.is_empty() && self.pager.request().is_none()
+    }
+
+    /// The pager (its cursor is past the buffered page).
+    pub fn pager(&self) -> &P {
+        &self.pager
+    }
+
+    /// A pager positioned at [`ItemStream::cursor`] (or a finished one).
+    pub fn resume_pager(&self) -> P
+    where
+        P: Clone,
+    {
+        match self.cursor() {
+            Some(c) => self.pager.resume(c),
+            None => self.pager.clone(),
+        }
+    }
+}
+
+/// Walks `get_list` from a cursor to the last page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationPager {
+    template: GetListRequest,
+    cursor: GetListCursor,
+    done: bool,
+}
+
+impl ConversationPager {
+    /// Starts at `template.cursor` (absent = the first page).
+    pub fn new(template: GetListRequest) -> Self {
+        let cursor = template.cursor.unwrap_or_default();
+        ConversationPager {
+            template,
+            cursor,
+            done: false,
+        }
+    }
+
+    /// The request for the next page, or `None` when the listing is complete.
+    pub fn request(&self) -> Option<GetListRequest> {
+        (!self.done).then(|| GetListRequest {
+            cursor: Some(self.cursor),
+            ..self.template.clone()
+        })
+    }
+
+    /// Where the next page starts (save it to resume), `None` once complete.
+    pub fn cursor(&self) -> Option<GetListCursor> {
+        (!self.done).then_some(self.cursor)
+    }
+
+    /// True once the last page was taken.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Takes the page answered to [`ConversationPager::request`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Pagination`] when the page is not the last and its
+    /// cursor equals the one sent (neither stream advanced); the pager then
+    /// stays where it was.
+    pub fn advance(&mut self, page: &GetListPage) -> Result<(), Error> {
+        if page.complete {
+            self.done = true;
+            return Ok(());
+        }
+        if page.next_cursor == self.cursor {
+            return Err(Error::pagination(
+                "nextCursor",
+                "get_list returned a page that is not the last (CompleteFlag 0) with the cursor it was sent; stopping instead of looping",
+            )
+            .at("v4/recentcontact/get_list", None));
+        }
+        self.cursor = page.next_cursor;
+        Ok(())
+    }
+}
+
+impl Pager for ConversationPager {
+    type Request = GetListRequest;
+    type Page = GetListPage;
+    type Item = Conversation;
+    type Cursor = GetListCursor;
+    fn request(&self) -> Option<GetListRequest> {
+        ConversationPager::request(self)
+    }
+    fn advance(&mut self, page: &GetListPage) -> Result<(), Error> {
+        ConversationPager::advance(self, page)
+    }
+    fn cursor(&self) -> Option<GetListCursor> {
+        ConversationPager::cursor(self)
+    }
+    fn items(page: GetListPage) -> Vec<Conversation> {
+        page.items
+    }
+    fn resume(&self, cursor: GetListCursor) -> Self {
+        ConversationPager {
+            template: self.template.clone(),
+            cursor,
+            done: false,
+        }
+    }
+}
+
+impl Pager for ContactGroupPager {
+    type Request = GetContactGroupRequest;
+    type Page = ContactGroupPage;
+    type Item = ContactData;
+    type Cursor = u32;
+    fn request(&self) -> Option<GetContactGroupRequest> {
+        ContactGroupPager::request(self)
+    }
+    fn advance(&mut self, page: &ContactGroupPage) -> Result<(), Error> {
+        ContactGroupPager::advance(self, page)
+    }
+    fn cursor(&self) -> Option<u32> {
+        ContactGroupPager::cursor(self)
+    }
+    fn items(page: ContactGroupPage) -> Vec<ContactData> {
+        page.items
+    }
+    fn resume(&self, cursor: u32) -> Self {
+        ContactGroupPager::new(self.from_account.clone(), cursor)
+    }
+}
+
+/// Walks `get_contact_group` from an offset to the last page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactGroupPager {
+    from_account: String,
+    start_index: u32,
+    done: bool,
+}
+
+impl ContactGroupPager {
+    /// Starts at `start_index` (0 = the first page).
+    pub fn new(from_account: impl Into<String>, start_index: u32) -> Self {
+        ContactGroupPager {
+            from_account: from_account.into(),
+            start_index,
+            done: false,
+        }
+    }
+
+    /// The request for the next page, or `None` when complete.
+    pub fn request(&self) -> Option<GetContactGroupRequest> {
+        (!self.done).then(|| GetContactGroupRequest {
+            from_account: self.from_account.clone(),
+            start_index: Some(self.start_index),
+        })
+    }
+
+    /// Where the next page starts (save it to resume), `None` once complete.
+    pub fn cursor(&self) -> Option<u32> {
+        (!self.done).then_some(self.start_index)
+    }
+
+    /// True once the last page was taken.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Takes the page answered to [`ContactGroupPager::request`].
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Pagination`] when the page is not the last and
+    /// `NextStartIndex` is missing or not past the offset sent.
+    pub fn advance(&mut self, page: &ContactGroupPage) -> Result<(), Error> {
+        if page.complete {
+            self.done = true;
+            return Ok(());
+        }
+        match page.next_start_index {
+            Some(next) if next > self.start_index => {
+                self.start_index = next;
+                Ok(())
+            }
+            _ => Err(Error::pagination(
+                "nextStartIndex",
+                format!(
+                    "get_contact_group returned a page that is not the last with NextStartIndex {:?} after StartIndex {}; stopping instead of looping",
+                    page.next_start_index, self.start_index
+                ),
+            )
+            .at("v4/recentcontact/get_contact_group", None)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn page(complete: bool, ts: u32, si: u32, tts: u32, tsi: u32) -> GetListPage {
+        GetListPage {
+            items: vec![],
+            complete,
+            next_cursor: GetListCursor {
+                time_stamp: ts,
+                start_index: si,
+                top_time_stamp: tts,
+                top_start_index: tsi,
+            },
+        }
+    }
+
+    #[test]
+    fn conversation_pager_follows_both_streams() {
+        let mut p = ConversationPager::new(GetListRequest {
+            from_account: "alice".into(),
+            ..Default::default()
+        });
+        assert_eq!(p.request().unwrap().cursor, Some(GetListCursor::default()));
+        // Only the pinned stream moves, then only the normal one.
+        p.advance(&page(false, 0, 0, 900, 2)).unwrap();
+        assert_eq!(p.cursor().unwrap().top_start_index, 2);
+        p.advance(&page(false, 800, 1, 900, 2)).unwrap();
+        let req = p.request().unwrap();
+        assert_eq!(req.from_account, "alice");
+        assert_eq!(req.cursor.unwrap().time_stamp, 800);
+        // Stuck: same cursor, not complete.
+        let err = p.advance(&page(false, 800, 1, 900, 2)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Pagination);
+        assert_eq!(err.field(), Some("nextCursor"));
+        assert_eq!(p.cursor().unwrap().time_stamp, 800);
+        // The last page may repeat the cursor.
+        p.advance(&page(true, 800, 1, 900, 2)).unwrap();
+        assert!(p.is_done() && p.request().is_none() && p.cursor().is_none());
+    }
+
+    #[test]
+    fn conversation_pager_resumes_from_a_saved_cursor() {
+        let saved = GetListCursor {
+            time_stamp: 5,
+            start_index: 1,
+            top_time_stamp: 0,
+            top_start_index: 0,
+        };
+        let p = ConversationPager::new(GetListRequest {
+            from_account: "a".into(),
+            cursor: Some(saved),
+            ..Default::default()
+        });
+        assert_eq!(p.request().unwrap().cursor, Some(saved));
+    }
+
+    fn cg(complete: bool, next: Option<u32>) -> ContactGroupPage {
+        ContactGroupPage {
+            items: vec![],
+            groups: vec![],
+            complete,
+            next_start_index: next,
+        }
+    }
+
+    #[test]
+    fn item_stream_cursor_points_at_the_page_being_read() {
+        let mut s = ItemStream::new(ContactGroupPager::new("a", 0));
+        assert_eq!(s.next_request().unwrap().start_index, Some(0));
+        let data = |id: &str| ContactData {
+            conversation: crate::model::ConversationRef::c2c(id),
+            standard_mark: String::new(),
+            marks: crate::Marks::from_value(0),
+            custom_mark: None,
+            group_ids: vec![],
+            timestamp: None,
+        };
+        let mut page = cg(false, Some(2));
+        page.items = vec![data("x"), data("y")];
+        s.push_page(page).unwrap();
+        assert!(s.next_request().is_none());
+        assert_eq!(s.cursor(), Some(0));
+        assert!(s.pop().is_some());
+        assert_eq!(s.cursor(), Some(0));
+        assert!(s.pop().is_some());
+        assert_eq!(s.cursor(), Some(2));
+        assert!(s.pop().is_none());
+        assert!(s.push_page(cg(false, Some(2))).is_err());
+        assert_eq!(s.cursor(), Some(2));
+        s.push_page(cg(true, None)).unwrap();
+        assert!(s.is_done() && s.cursor().is_none());
+    }
+
+    #[test]
+    fn contact_group_pager() {
+        let mut p = ContactGroupPager::new("a", 0);
+        assert_eq!(p.request().unwrap().start_index, Some(0));
+        p.advance(&cg(false, Some(100))).unwrap();
+        assert_eq!(p.cursor(), Some(100));
+        for bad in [None, Some(100), Some(50)] {
+            let e = p.advance(&cg(false, bad)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Pagination);
+            assert_eq!(p.cursor(), Some(100));
+        }
+        p.advance(&cg(true, Some(0))).unwrap();
+        assert!(p.request().is_none());
+    }
+}

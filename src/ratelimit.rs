@@ -1,0 +1,151 @@
+//! Client-side pacing: a token bucket per endpoint.
+//!
+//! # Why?
+//! Every endpoint here allows 200 calls per second per app (spec §1.3); above
+//! that the server answers 60007. A [`RateLimiter`] hands out one token per
+//! HTTP attempt and, when the bucket is empty, says how long to wait, so bulk
+//! work runs at the limit without tripping it. One limiter may be shared by
+//! several clients of the same app (`Rc<RateLimiter>`).
+//!
+//! The bucket refills at `calls_per_second` and holds at most `burst` tokens
+//! (a tenth of a second's worth by default): a short burst, then an even pace,
+//! so the server's own bucket never runs dry even if its clock and ours
+//! disagree a little. A call takes its token at once and may go into debt;
+//! the debt is the wait. The time is passed in, so this is pure.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// One endpoint's bucket. Times are milliseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenBucket {
+    rate_per_ms: f64,
+    capacity: f64,
+    tokens: f64,
+    last_ms: u64,
+}
+
+impl TokenBucket {
+    /// A full bucket of `burst` tokens refilling at `calls_per_second`.
+    pub fn new(calls_per_second: u32, burst: u32, now_ms: u64) -> Self {
+        let capacity = f64::from(burst.max(1));
+        TokenBucket {
+            rate_per_ms: f64::from(calls_per_second.max(1)) / 1000.0,
+            capacity,
+            tokens: capacity,
+            last_ms: now_ms,
+        }
+    }
+
+    /// Takes one token at `now_ms`; returns how many milliseconds to wait
+    /// before sending (0 = send now).
+    pub fn reserve(&mut self, now_ms: u64) -> u32 {
+        if now_ms > self.last_ms {
+            let refill = (now_ms - self.last_ms) as f64 * self.rate_per_ms;
+            self.tokens = (self.tokens + refill).min(self.capacity);
+            self.last_ms = now_ms;
+        }
+        self.tokens -= 1.0;
+        if self.tokens >= 0.0 {
+            0
+        } else {
+            let wait = (-self.tokens / self.rate_per_ms).ceil();
+            if wait >= f64::from(u32::MAX) {
+                u32::MAX
+            } else {
+                wait as u32
+            }
+        }
+    }
+}
+
+/// Token buckets keyed by endpoint, all with the same rate.
+#[derive(Debug)]
+pub struct RateLimiter {
+    calls_per_second: u32,
+    burst: u32,
+    buckets: RefCell<HashMap<&'static str, TokenBucket>>,
+}
+
+impl RateLimiter {
+    /// `calls_per_second` per endpoint (at least 1), with a burst of a tenth
+    /// of that (at least 1).
+    pub fn new(calls_per_second: u32) -> Self {
+        let cps = calls_per_second.max(1);
+        RateLimiter::with_burst(cps, (cps / 10).max(1))
+    }
+
+    /// As [`RateLimiter::new`] with an explicit burst size.
+    pub fn with_burst(calls_per_second: u32, burst: u32) -> Self {
+        RateLimiter {
+            calls_per_second: calls_per_second.max(1),
+            burst: burst.max(1),
+            buckets: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The configured rate per endpoint.
+    pub fn calls_per_second(&self) -> u32 {
+        self.calls_per_second
+    }
+
+    /// Takes a token for `endpoint` at `now_ms`; returns the wait in milliseconds.
+    pub fn reserve(&self, endpoint: &'static str, now_ms: u64) -> u32 {
+        let mut buckets = self.buckets.borrow_mut();
+        buckets
+            .entry(endpoint)
+            .or_insert_with(|| TokenBucket::new(self.calls_per_second, self.burst, now_ms))
+            .reserve(now_ms)
+    }
+}
+
+impl Default for RateLimiter {
+    /// The documented limit: 200 calls per second per endpoint.
+    fn default() -> Self {
+        RateLimiter::new(crate::limits::CALLS_PER_SECOND)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn burst_then_even_pace() {
+        let mut b = TokenBucket::new(200, 20, 1000);
+        for _ in 0..20 {
+            assert_eq!(b.reserve(1000), 0);
+        }
+        // In debt: the 21st waits one interval, the 22nd two.
+        assert_eq!(b.reserve(1000), 5);
+        assert_eq!(b.reserve(1000), 10);
+        // After 10 ms the debt is paid; the next waits 5 ms again.
+        assert_eq!(b.reserve(1010), 5);
+        // A long idle refills to capacity only.
+        for _ in 0..20 {
+            assert_eq!(b.reserve(100_000), 0);
+        }
+        assert_eq!(b.reserve(100_000), 5);
+    }
+
+    #[test]
+    fn a_paced_caller_never_exceeds_the_rate() {
+        // Simulate a caller that sleeps as told: in any one-second window at
+        // most calls_per_second + burst calls go out.
+        let l = RateLimiter::new(200);
+        let mut now = 0u64;
+        let mut sent = Vec::new();
+        for _ in 0..2000 {
+            now += u64::from(l.reserve("v4/a/b", now));
+            sent.push(now);
+        }
+        for (i, &t) in sent.iter().enumerate() {
+            let within = sent[i..].iter().take_while(|&&u| u < t + 1000).count();
+            assert!(within <= 220, "{within} calls in the second from {t}");
+        }
+        // And it runs at the limit: 2000 calls take about 10 s.
+        assert!((9_800..=10_000).contains(&now), "{now}");
+        // Endpoints are independent.
+        assert_eq!(l.reserve("v4/c/d", now), 0);
+    }
+}

@@ -1,0 +1,107 @@
+//! The shareable `RateLimiter` class.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::prelude::*;
+
+use super::client::{get, optional_u32};
+use super::convert::throw;
+use crate::error::Error;
+use crate::ratelimit::RateLimiter as Core;
+
+thread_local! {
+    static REGISTRY: RefCell<HashMap<u32, Weak<Core>>> = RefCell::new(HashMap::new());
+    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+}
+
+const ID_KEY: &str = "__timRateLimiterId";
+
+/// Client-side pacing shared by several clients: a token bucket per endpoint
+/// (default 200 calls per second, the documented limit). Pass the same
+/// instance as `rateLimit` to every `TimClient` of one app.
+///
+/// @example
+/// ```js
+/// const limiter = new RateLimiter({ callsPerSecond: 200 });
+/// const a = new TimClient({ ...options, rateLimit: limiter });
+/// const b = new TimClient({ ...options, rateLimit: limiter });
+/// ```
+#[wasm_bindgen]
+pub struct RateLimiter {
+    inner: Rc<Core>,
+    id: u32,
+}
+
+#[wasm_bindgen]
+impl RateLimiter {
+    /// `callsPerSecond` per endpoint (default 200); `burst` tokens at most
+    /// (default a tenth of `callsPerSecond`).
+    ///
+    /// @throws {TimError} `kind: "invalid_input"` for a zero or non-integer value.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "RateLimiterOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<RateLimiter, JsValue> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let read = |key: &str| -> Result<Option<u32>, Error> {
+            if options.is_undefined() || options.is_null() {
+                return Ok(None);
+            }
+            match optional_u32(&options, key)? {
+                Some(0) => Err(Error::invalid(key, "must be at least 1")),
+                v => Ok(v),
+            }
+        };
+        let cps = read("callsPerSecond")
+            .map_err(|e| throw(&e))?
+            .unwrap_or(crate::limits::CALLS_PER_SECOND);
+        let burst = read("burst").map_err(|e| throw(&e))?;
+        let inner = Rc::new(match burst {
+            Some(b) => Core::with_burst(cps, b),
+            None => Core::new(cps),
+        });
+        let id = NEXT_ID.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1));
+            id
+        });
+        REGISTRY.with(|r| r.borrow_mut().insert(id, Rc::downgrade(&inner)));
+        Ok(RateLimiter { inner, id })
+    }
+
+    /// Calls per second per endpoint.
+    #[wasm_bindgen(getter, js_name = callsPerSecond)]
+    pub fn calls_per_second(&self) -> u32 {
+        self.inner.calls_per_second()
+    }
+
+    /// Internal: lets a `TimClient` find the shared buckets.
+    #[wasm_bindgen(getter, js_name = "__timRateLimiterId", skip_typescript)]
+    pub fn registry_id(&self) -> u32 {
+        self.id
+    }
+}
+
+impl Drop for RateLimiter {
+    fn drop(&mut self) {
+        REGISTRY.with(|r| r.borrow_mut().remove(&self.id));
+    }
+}
+
+/// The shared limiter behind a JS `RateLimiter`, `None` if `v` is not one.
+pub(crate) fn limiter_of(v: &JsValue) -> Result<Option<Rc<Core>>, Error> {
+    if !v.is_object() {
+        return Ok(None);
+    }
+    let Some(id) = get(v, ID_KEY).as_f64() else {
+        return Ok(None);
+    };
+    let found = REGISTRY.with(|r| r.borrow().get(&(id as u32)).and_then(Weak::upgrade));
+    found
+        .map(Some)
+        .ok_or_else(|| Error::invalid("rateLimit", "this RateLimiter was freed"))
+}
