@@ -53,7 +53,7 @@ pub struct Marks {
     /// The set app-defined bits, ascending, each in 32..=63.
     pub custom: Vec<u8>,
     /// The whole 64-bit mark set.
-    #[serde(with = "bits_u128")]
+    #[serde(with = "mark_bits_json")]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "bigint"))]
     pub value: u64,
 }
@@ -112,7 +112,7 @@ pub struct MarksInput {
     /// A whole 64-bit set to start from (preserves reserved bits 4..=31).
     #[serde(
         default,
-        with = "opt_bits_u128",
+        with = "opt_mark_bits_json",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "bigint"))]
@@ -246,38 +246,64 @@ pub fn diff_marks(current: u64, target: u64) -> (Vec<u8>, Vec<u8>) {
     (bits(set), bits(clear))
 }
 
-/// Serializes a `u64` as a 128-bit integer so that JavaScript receives a
-/// `bigint` (serde-wasm-bindgen maps 128-bit integers to `BigInt`), while
-/// JSON still gets a plain number.
-mod bits_u128 {
-    use serde::{Deserialize, Deserializer, Serializer};
+/// A 64-bit mark set in JSON: a decimal string, because JSON numbers lose
+/// precision above 2^53 in JavaScript. Reading also accepts a plain number.
+/// (The JS boundary turns the string into a `bigint`.)
+mod mark_bits_json {
+    use serde::de::{self, Deserializer, Visitor};
+    use serde::Serializer;
 
     pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u128(u128::from(*v))
+        s.collect_str(v)
+    }
+
+    pub(super) struct Bits;
+
+    impl Visitor<'_> for Bits {
+        type Value = u64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a 64-bit mark set (bigint, decimal string or whole number)")
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom("a mark set is not negative"))
+        }
+
+        fn visit_u128<E: de::Error>(self, v: u128) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom("mark value exceeds 64 bits"))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<u64, E> {
+            v.parse()
+                .map_err(|_| E::custom("a mark set is a whole number from 0 to 2^64-1"))
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        let wide = u128::deserialize(d)?;
-        u64::try_from(wide).map_err(|_| serde::de::Error::custom("mark value exceeds 64 bits"))
+        d.deserialize_any(Bits)
     }
 }
 
-mod opt_bits_u128 {
+mod opt_mark_bits_json {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
         match v {
-            Some(v) => s.serialize_some(&u128::from(*v)),
+            Some(v) => s.collect_str(v),
             None => s.serialize_none(),
         }
     }
 
+    #[derive(Deserialize)]
+    struct Wrapped(#[serde(with = "super::mark_bits_json")] u64);
+
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        let wide = Option::<u128>::deserialize(d)?;
-        wide.map(|w| {
-            u64::try_from(w).map_err(|_| serde::de::Error::custom("mark value exceeds 64 bits"))
-        })
-        .transpose()
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|w| w.0))
     }
 }
 
@@ -406,12 +432,20 @@ mod tests {
     }
 
     #[test]
-    fn json_value_is_a_number() {
-        let m = Marks::from_value(1u64 << 40);
+    fn json_value_is_a_decimal_string() {
+        let m = Marks::from_value(u64::MAX);
         let j = serde_json::to_value(&m).unwrap();
-        assert_eq!(j["value"], serde_json::json!(1u64 << 40));
+        assert_eq!(j["value"], serde_json::json!("18446744073709551615"));
         let back: Marks = serde_json::from_value(j).unwrap();
         assert_eq!(back, m);
+        let input: MarksInput = serde_json::from_str(r#"{"value": 9}"#).unwrap();
+        assert_eq!(input.value, Some(9));
+        let input: MarksInput = serde_json::from_str(r#"{"value": "9"}"#).unwrap();
+        assert_eq!(input.value, Some(9));
+        assert!(serde_json::from_str::<MarksInput>(r#"{"value": "-1"}"#).is_err());
+        assert!(
+            serde_json::from_str::<MarksInput>(r#"{"value": "18446744073709551616"}"#).is_err()
+        );
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -42,6 +42,8 @@ export const KIND_ADVICE = {
   timeout: { what: "The server did not answer in time.", todo: "A write may have been applied: reload the data before retrying." },
   decode: { what: "The server's answer was not the documented JSON.", todo: "Check that the base URL points at the IM REST API (not a proxy's error page)." },
   api: { what: "The server refused the request.", todo: "See the code below." },
+  aborted: { what: "The request was cancelled.", todo: "Nothing to fix: start it again when needed. A write may have been applied." },
+  pagination: { what: "The server's paging did not advance, so listing stopped instead of looping.", todo: "Retry later; if it persists, report the user ID to the service." },
 };
 
 /**
@@ -52,9 +54,9 @@ export const KIND_ADVICE = {
 function fieldAdvice(field) {
   if (/^(groupName|newName)$/.test(field)) return "Group names must be non-empty: at most 32 bytes to create, 64 bytes to rename.";
   if (field === "fromAccount") return "Enter the user ID to look up.";
-  if (field === "items") return "Select between 1 and 100 conversations for a mark change.";
+  if (field === "items") return "Select at least one conversation for a mark change.";
   if (/^items\[\d+\]\.(set|clear)/.test(field)) return "Custom mark bits are 32..63; bits 4..31 are reserved.";
-  if (field === "conversations") return "Too many conversations for one call: select fewer.";
+  if (field === "conversations") return "Select at least one conversation.";
   if (/^(baseUrl|allowInsecureHttp)$/.test(field)) return "Use https://, or plain http:// only for a loopback address (the local emulator).";
   if (field === "sdkAppId") return "The SDKAppID is a positive number from the IM console.";
   if (field === "identifier") return "Enter the app-admin account (e.g. administrator).";

@@ -262,7 +262,7 @@ impl TimClient {
     {
         let client = Rc::clone(&self.inner);
         let options = options.unwrap_or(JsValue::UNDEFINED);
-        wasm_bindgen_futures::future_to_promise(async move {
+        super::convert::promise(Box::pin(async move {
             let per_call =
                 parse_call_options(&options).map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
             let cmd: C = from_js(req, "request").map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
@@ -274,7 +274,7 @@ impl TimClient {
             .await
             .map_err(|e| throw(&e))?;
             to_js(&out)
-        })
+        }))
     }
 
     fn call<C>(&self, req: JsValue, options: Option<JsValue>) -> js_sys::Promise

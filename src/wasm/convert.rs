@@ -7,23 +7,63 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
+#[wasm_bindgen(inline_js = r#"
+export function tim_to_json(v) {
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x === null ? undefined : x));
+}
+function bigints(x) {
+  if (Array.isArray(x)) {
+    for (const v of x) if (v !== null && typeof v === "object") bigints(v);
+  } else {
+    for (const k in x) {
+      const v = x[k];
+      if (v !== null && typeof v === "object") bigints(v);
+      else if (k === "value" && typeof v === "string") x[k] = BigInt(v);
+    }
+  }
+  return x;
+}
+export function tim_from_json(s) {
+  const x = JSON.parse(s);
+  return x !== null && typeof x === "object" ? bigints(x) : x;
+}
+"#)]
+extern "C" {
+    /// `JSON.stringify` with `bigint` as decimal strings and `null` as absent.
+    #[wasm_bindgen(catch)]
+    fn tim_to_json(value: &JsValue) -> Result<JsValue, JsValue>;
+    /// `JSON.parse`, then one walk that turns mark-set `value` strings into
+    /// `bigint` (a reviver would take `JSON.parse` off its fast path).
+    fn tim_from_json(json: &str) -> JsValue;
+}
+
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
 /// path (`conversations[2].userId`), or `what` at the top level.
 ///
-/// The value goes through `serde_json::Value` first: serde-wasm-bindgen reads
-/// only the fields a struct knows, so a typo such as `fromAcount` would pass
-/// silently; the detour lets `deny_unknown_fields` catch it. `undefined` and
-/// `null` properties count as absent.
+/// Payloads cross the boundary as JSON text: one `JSON.stringify` in JS, one
+/// serde_json parse in Rust. That is faster than building the value field by
+/// field across the boundary, lets `deny_unknown_fields` catch typos such as
+/// `fromAcount` (serde-wasm-bindgen reads only the fields a struct knows), and
+/// keeps one deserializer per type in the wasm. `undefined` and `null`
+/// properties count as absent; a `bigint` arrives as a decimal string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
     if value.is_undefined() || value.is_null() {
         return Err(Error::invalid(what, "is required (an object)"));
     }
-    let mut json: serde_json::Value = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| Error::invalid(what, format!("is not plain data: {e}")))?;
-    drop_nulls(&mut json);
-    serde_path_to_error::deserialize(json).map_err(|e| {
+    let json = tim_to_json(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| Error::invalid(what, "is not plain data (functions, cycles?)"))?;
+    let mut de = serde_json::Deserializer::from_str(&json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
+        // serde_json appends " at line 1 column N": meaningless for a JS object.
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
         // "missing field `userId`" / "unknown field `fromAcount`, expected ...":
         // name that field in the path too.
         let missing = ["missing field `", "unknown field `"]
@@ -44,19 +84,22 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     })
 }
 
-fn drop_nulls(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(map) => {
-            map.retain(|_, v| !v.is_null());
-            map.values_mut().for_each(drop_nulls);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
-        _ => {}
-    }
+/// Writes a result as plain JS objects, through JSON text (see [`from_js`]);
+/// mark-set `value`s (decimal strings in JSON) become `bigint`.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    serde_json::to_string(value)
+        .map(|json| tim_from_json(&json))
+        .map_err(|e| {
+            throw(&Error::decode(
+                "",
+                format!("cannot convert the result for JS: {e}"),
+            ))
+        })
 }
 
-/// Writes `value` as plain JS objects; 128-bit integers (mark sets) become `bigint`.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+/// Writes a small one-off value (a cursor, a UserSig's content) as a JS
+/// object with serde-wasm-bindgen, which needs no JSON text for it.
+pub(crate) fn to_js_small<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
         .map_err(|e| {
@@ -65,6 +108,17 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
                 format!("cannot convert the result for JS: {e}"),
             ))
         })
+}
+
+/// A boxed JS-facing future: every method hands one of these to
+/// [`promise`], so the promise plumbing exists once in the wasm instead of
+/// once per method (tens of KB).
+pub(crate) type JsFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>>;
+
+/// Turns a boxed future into a JS `Promise`.
+pub(crate) fn promise(fut: JsFuture) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(fut)
 }
 
 fn set(target: &JsValue, key: &str, value: &JsValue) {

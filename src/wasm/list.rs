@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::client::{get, optional_u32, parse_call_options, Inner};
-use super::convert::{from_js, throw, to_js};
+use super::convert::{from_js, throw, to_js, to_js_small};
 use super::runtime::{abortable, Abort};
 use crate::api::Command;
 use crate::client::CallOptions;
@@ -109,7 +109,7 @@ fn settle<T: Serialize>(r: Result<Option<T>, Error>) -> Result<JsValue, JsValue>
 
 fn cursor_js<C: Serialize>(c: Option<C>) -> JsValue {
     match c {
-        Some(c) => to_js(&c).unwrap_or(JsValue::NULL),
+        Some(c) => to_js_small(&c).unwrap_or(JsValue::NULL),
         None => JsValue::NULL,
     }
 }
@@ -178,7 +178,7 @@ macro_rules! listing {
             #[wasm_bindgen(unchecked_return_type = $next_item_ts)]
             pub fn next(&self) -> js_sys::Promise {
                 let st = Rc::clone(&self.state);
-                wasm_bindgen_futures::future_to_promise(async move { settle(next_item(&st).await) })
+                super::convert::promise(Box::pin(async move { settle(next_item(&st).await) }))
             }
 
             /// Ends a `for await` loop early; the listing can still be
@@ -218,7 +218,7 @@ macro_rules! listing {
                 >,
             ) -> js_sys::Promise {
                 let st = Rc::clone(&self.state);
-                wasm_bindgen_futures::future_to_promise(async move {
+                super::convert::promise(Box::pin(async move {
                     let limit = parse_limit(&options.unwrap_or(JsValue::UNDEFINED))
                         .map_err(|e| throw(&e))?;
                     let mut out = Vec::new();
@@ -229,7 +229,7 @@ macro_rules! listing {
                         }
                     }
                     to_js(&out)
-                })
+                }))
             }
 
             /// Where to resume (pass it back as `{ cursor }`): the start of the
@@ -254,7 +254,7 @@ macro_rules! listing {
             #[wasm_bindgen(unchecked_return_type = $next_page_ts)]
             pub fn next(&self) -> js_sys::Promise {
                 let st = Rc::clone(&self.state);
-                wasm_bindgen_futures::future_to_promise(async move { settle(next_page(&st).await) })
+                super::convert::promise(Box::pin(async move { settle(next_page(&st).await) }))
             }
 
             /// Ends a `for await` loop early.

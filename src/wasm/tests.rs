@@ -322,17 +322,31 @@ async fn retries_are_reported_on_the_error_and_to_the_hooks() {
 
 #[wasm_bindgen_test]
 fn gen_and_verify_user_sig() {
-    let sig = super::gen_user_sig(js(
-        "{ sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', time: 1600000000, expire: 100 }",
-    ))
-    .unwrap();
+    let opts = "{ sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', time: 1600000000, expire: 100";
+    let in_browser = js("typeof window !== 'undefined' && typeof document !== 'undefined'")
+        .as_bool()
+        .unwrap();
+    let plain = super::gen_user_sig(js(&format!("{opts} }}")));
+    if in_browser {
+        // The SecretKey must not live in a page: refused unless opted in.
+        let err = plain.unwrap_err();
+        assert!(is_tim_error(&err));
+        assert_eq!(
+            prop(&err, "field").as_string().as_deref(),
+            Some("dangerouslyAllowBrowser")
+        );
+    } else {
+        assert!(plain.is_ok(), "Node and Deno scripts may sign");
+    }
+    let sig =
+        super::gen_user_sig(js(&format!("{opts}, dangerouslyAllowBrowser: true }}"))).unwrap();
     let info = super::verify_user_sig(js(&format!(
-        "{{ userSig: '{sig}', sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', now: 1600000050 }}"
+        "{{ userSig: '{sig}', sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', now: 1600000050, dangerouslyAllowBrowser: true }}"
     )))
     .unwrap();
     assert_eq!(prop(&info, "expiresAt").as_f64(), Some(1_600_000_100.0));
     let err = super::verify_user_sig(js(&format!(
-        "{{ userSig: '{sig}', sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', now: 1600000101 }}"
+        "{{ userSig: '{sig}', sdkAppId: 1400000000, secretKey: 'k', identifier: 'admin', now: 1600000101, dangerouslyAllowBrowser: true }}"
     )))
     .unwrap_err();
     assert_eq!(prop(&err, "code").as_f64(), Some(70001.0));

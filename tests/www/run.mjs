@@ -391,12 +391,14 @@ test("a pasted expired UserSig is flagged and its 70001 explained", async () => 
   return { page, problems, note: "70001" };
 });
 
-test("throttling while paging (60007) is explained and Retry resumes", async () => {
+test("throttling that outlasts the client's retries (60007) is explained and Retry resumes", async () => {
   await control(demoUrl, "reset", {});
   const { page, problems } = await openConsole(demoUrl, { user: "alice" });
   await page.waitForSelector("#list .row");
   const before = await rowCount(page);
-  await control(demoUrl, "config", { faults: { script: ["error:60007"] } });
+  // The client retries throttling itself (4 attempts by default): only a
+  // throttle that outlasts every attempt reaches the page.
+  await control(demoUrl, "config", { faults: { script: ["error:60007", "error:60007", "error:60007", "error:60007"] } });
   await page.locator("#list").evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await errorCard(page, 60007).waitFor();
   assert(/Throttled/.test(await errorCard(page, 60007).innerText()), "no throttling advice");

@@ -219,8 +219,8 @@ export default function register(test, ctx) {
     assert.ok(!String(e).includes(sig) && !JSON.stringify({ ...e, message: e.message }).includes(sig), "no UserSig in the error");
   });
 
-  test("emulator: scripted faults: error:60018 is kind api, http502 is kind transport", async () => {
-    const tim = await client();
+  test("emulator: scripted faults without retries: error:60018 is kind api, http502 is kind transport", async () => {
+    const tim = await client({ retry: false });
     await control("config", { faults: { script: ["error:60018", "http502"] } });
     await assert.rejects(() => tim.snsGroupGet({ fromAccount: "bob" }), (e) => {
       assert.equal(e.kind, "api");
@@ -247,7 +247,21 @@ export default function register(test, ctx) {
     });
     await tim.snsGroupGet({ fromAccount: "alice" });
     await tim.getList({ fromAccount: "alice" });
-    assert.equal(calls, 2, "called once per request");
+    await Promise.all([tim.snsGroupGet({ fromAccount: "bob" }), tim.getList({ fromAccount: "bob" })]);
+    assert.equal(calls, 1, "a decodable UserSig is cached until shortly before it expires");
+    const uncached = new TimClient({
+      sdkAppId: SDKAPPID,
+      identifier: ADMIN,
+      baseUrl: base(),
+      cacheUserSig: false,
+      userSig: async (identifier) => {
+        calls++;
+        return (await control("usersig", { identifier, expire: 600 })).userSig;
+      },
+    });
+    await uncached.snsGroupGet({ fromAccount: "alice" });
+    await uncached.getList({ fromAccount: "alice" });
+    assert.equal(calls, 3, "cacheUserSig: false asks once per call");
   });
 
   test("emulator: a UserSig for another app is rejected by the server (kind api, 70xxx)", async () => {

@@ -4,6 +4,7 @@ import { createHarness } from "../lib/harness.mjs";
 import registerCodec from "./codec.mjs";
 import registerStub from "./fetch-stub.mjs";
 import registerEmulator from "./emulator.mjs";
+import registerRobust from "./robust.mjs";
 
 /**
  * Runs every suite against `pkg` (the imported package module).
@@ -17,11 +18,12 @@ export async function runAll({ pkg, emulatorUrl, report, filter }) {
   registerCodec(h.test, ctx);
   registerStub(h.test, ctx);
   const emu = registerEmulator(h.test, ctx);
+  registerRobust(h.test, ctx);
   return h.run({
     filter,
     report,
     beforeEach: async (name) => {
-      if (name.startsWith("emulator:")) await emu.reset();
+      if (name.startsWith("emulator:") || name.startsWith("robust:")) await emu.reset();
     },
   });
 }
