@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Builds the npm package into bench/.out/pkg with the same steps as scripts/build
+# (release wasm -> wasm-bindgen --target web -> npm wasm-opt -Oz -> pkg-template/*), but
+# without its size gate (bench/size.mjs reports the budget instead), and keeps the
+# un-optimised wasm-bindgen output in bench/.out/bindgen/ for twiggy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=bench/.out
+WASM_OPT=tests/js/node_modules/.bin/wasm-opt
+say() { printf 'bench/build-pkg: %s\n' "$*"; }
+[ -x "$WASM_OPT" ] || { echo "bench/build-pkg: $WASM_OPT missing: run scripts/setup" >&2; exit 1; }
+
+say "cargo build --release --target wasm32-unknown-unknown -p tim-contacts"
+cargo build -q --release --target wasm32-unknown-unknown -p tim-contacts
+rm -rf "$OUT/pkg" "$OUT/bindgen"
+mkdir -p "$OUT/pkg" "$OUT/bindgen"
+say "wasm-bindgen --target web"
+wasm-bindgen --target web --out-dir "$OUT/bindgen" --out-name tim_contacts \
+  target/wasm32-unknown-unknown/release/tim_contacts.wasm
+cp -r "$OUT"/bindgen/. "$OUT/pkg/"
+say "wasm-opt -Oz"
+"$WASM_OPT" -Oz --strip-debug --strip-producers \
+  --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  -o "$OUT/pkg/tim_contacts_bg.wasm" "$OUT/bindgen/tim_contacts_bg.wasm"
+cp pkg-template/* "$OUT/pkg/"
+rm -f "$OUT/pkg/.gitignore"
+node --input-type=module -e '
+  const m = await import(new URL(process.argv[1], "file://" + process.cwd() + "/"));
+  if (typeof m.TimClient !== "function") { console.error("bench/build-pkg: the package exports no TimClient"); process.exit(1); }
+' "$OUT/pkg/index.node.js"
+say "ready: $OUT/pkg"
+# The same package with the un-optimised, named wasm: for `node --cpu-prof` attribution.
+rm -rf "$OUT/pkg-names"
+cp -r "$OUT/pkg" "$OUT/pkg-names"
+cp "$OUT/bindgen/tim_contacts_bg.wasm" "$OUT/pkg-names/tim_contacts_bg.wasm"
+say "ready: $OUT/pkg-names (named wasm, for profiles)"

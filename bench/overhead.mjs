@@ -1,0 +1,118 @@
+// Per-call overhead: the SDK's full client path (build, sign from the UserSig cache, fetch through
+// an in-process stub returning canned JSON, parse, validate, map to camelCase, decode marks)
+// against bench/baseline/minimal-client.mjs doing the same work through the same stub.
+// Ratio = SDK time per call / minimal client time per call (lower is better).
+//   TIM_BENCH_PROFILE=1 runs only the SDK loop (for `node --cpu-prof bench/overhead.mjs`).
+import assert from "node:assert/strict";
+import { compare, loadPkg, printRatios, x, fmtNs } from "./lib/harness.mjs";
+import { MinimalClient } from "./baseline/minimal-client.mjs";
+
+const sdk = await loadPkg();
+const SDKAPPID = 1400000000;
+const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+const userSig = sdk.genUserSig({ sdkAppId: SDKAPPID, secretKey: KEY, identifier: "administrator", dangerouslyAllowBrowser: true });
+
+// Canned answers -----------------------------------------------------------------------------
+let seed = 7;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const mark = () => {
+  const r = rnd();
+  if (r < 0.2) return "";
+  let v = BigInt(1 + Math.floor(rnd() * 15));
+  if (r > 0.8) v |= 1n << BigInt(32 + Math.floor(rnd() * 32));
+  return v.toString(2);
+};
+const contactItems = [];
+for (let i = 0; i < 100; i++) {
+  const it = i % 3 === 2 ? { Type: 2, ToGroupId: `@TGS#2${String(i).padStart(8, "0")}` } : { Type: 1, To_Account: `user_${String(i).padStart(4, "0")}` };
+  it.StandardMark = mark();
+  if (rnd() < 0.3) it.CustomMark = `tag${i}`;
+  if (rnd() < 0.5) it.ContactGroupId = rnd() < 0.5 ? [1] : [1, 3];
+  it.Timestamp = 1700000000 + i * 37;
+  contactItems.push(it);
+}
+const CONTACT_GROUP_JSON = JSON.stringify({
+  ContactItem: contactItems,
+  GroupItem: [1, 2, 3, 4].map((id) => ({ GroupName: `group ${id}`, GroupId: id })),
+  CompleteFlag: 0,
+  NextStartIndex: 100,
+  ActionStatus: "OK",
+  ErrorCode: 0,
+  ErrorInfo: "",
+});
+const GET_LIST_JSON = JSON.stringify({
+  SessionItem: [
+    { Type: 1, To_Account: "user_0002", MsgTime: 1772612017, TopFlag: 1 },
+    { Type: 2, GroupId: "@TGS#1B2AUI7RZ", MsgTime: 1772611968, TopFlag: 0, StandardMark: "111001", CustomMark: "abcd", ContactGroupId: [1, 2] },
+    { Type: 1, To_Account: "user_0003", MsgTime: 1772605020, TopFlag: 0, StandardMark: "100000000000000000000000000000001", ContactGroupId: [1] },
+    { Type: 1, To_Account: "user_0004", MsgTime: 1772600000, TopFlag: 0 },
+  ],
+  CompleteFlag: 0,
+  TimeStamp: 1772600000,
+  StartIndex: 1,
+  TopTimeStamp: 1772612017,
+  TopStartIndex: 1,
+  ActionStatus: "OK",
+  ErrorCode: 0,
+  ErrorInfo: "",
+  ErrorDisplay: "",
+});
+console.log(`canned answers: get_contact_group ${CONTACT_GROUP_JSON.length} B (100 items), get_list ${GET_LIST_JSON.length} B (4 items)`);
+
+// The in-process stub: what `fetch` would return, with no network.
+const stub = async (url) =>
+  new Response(url.includes("get_contact_group") ? CONTACT_GROUP_JSON : GET_LIST_JSON, {
+    status: 200,
+    headers: { "content-type": "application/json" },
+  });
+
+const base = { sdkAppId: SDKAPPID, identifier: "administrator", baseUrl: "http://127.0.0.1:9", fetch: stub };
+// rateLimit: false, or the default 200 calls/s pacing would be what we measure.
+const tim = new sdk.TimClient({ ...base, userSig: () => userSig, rateLimit: false });
+const timNoTimeout = new sdk.TimClient({ ...base, userSig: () => userSig, rateLimit: false, timeoutMs: 0 });
+const mini = new MinimalClient({ ...base, userSig });
+
+const CG = { fromAccount: "alice", startIndex: 0 };
+const GL = { fromAccount: "alice" };
+
+// Same results first.
+assert.deepEqual(await tim.getContactGroup(CG), await mini.getContactGroup(CG));
+assert.deepEqual(await tim.getList(GL), await mini.getList(GL));
+console.log("SDK and minimal client return deep-equal pages");
+
+if (process.env.TIM_BENCH_PROFILE) {
+  const n = Number(process.env.TIM_BENCH_PROFILE) > 1 ? Number(process.env.TIM_BENCH_PROFILE) : 20000;
+  const t0 = performance.now();
+  const which = process.env.TIM_BENCH_PROFILE_CALL ?? "both";
+  if (which !== "getList") for (let i = 0; i < n; i++) await tim.getContactGroup(CG);
+  if (which !== "getContactGroup") for (let i = 0; i < n; i++) await tim.getList(GL);
+  console.log(`profile run (${which}): ${n} calls each in ${(performance.now() - t0).toFixed(0)} ms`);
+  process.exit(0);
+}
+
+const results = [];
+const floor = await compare("stub alone (new Response + text) vs JSON.parse of the page", {
+  baseline: async () => JSON.parse(CONTACT_GROUP_JSON),
+  candidate: async () => (await stub("get_contact_group")).text(),
+});
+results.push(await compare("getContactGroup, 100-item page", {
+  baseline: () => mini.getContactGroup(CG),
+  candidate: () => tim.getContactGroup(CG),
+}));
+results.push(await compare("getList, 4-item page", {
+  baseline: () => mini.getList(GL),
+  candidate: () => tim.getList(GL),
+}));
+results.push(await compare("getContactGroup, 100-item page, timeoutMs: 0", {
+  baseline: () => mini.getContactGroup(CG),
+  candidate: () => timNoTimeout.getContactGroup(CG),
+}));
+results.push(await compare("getList, 4-item page, timeoutMs: 0", {
+  baseline: () => mini.getList(GL),
+  candidate: () => timNoTimeout.getList(GL),
+}));
+
+printRatios("per-call overhead: SDK time per call / minimal JS client time per call, lower is better", [
+  ...results.map((r) => [r.name, `${x(r.ratio)}  (SDK ${fmtNs(r.candidateNs)}, minimal ${fmtNs(r.baselineNs)}, +${fmtNs(r.candidateNs - r.baselineNs)}/call)`]),
+  ["(the stub itself: new Response + text, per call)", fmtNs(floor.candidateNs)],
+]);

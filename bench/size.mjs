@@ -1,0 +1,111 @@
+// Package size: the shipped wasm and JS glue, raw and gzip -9, against the budget below; then
+// where the wasm bytes go, per crate, from `twiggy top` over the un-optimised wasm-bindgen output
+// (which still has its name section), attributed by symbol-name prefix.
+// Exits 1 when over the budget (after printing everything).
+import { readFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import os from "node:os";
+import path from "node:path";
+import { BENCH_DIR, pkgDir, printRatios } from "./lib/harness.mjs";
+
+// Budget: gzip -9 bytes of the .wasm plus the JS glue (tim_contacts.js + the entry files).
+const BUDGET_GZIP_BYTES = 150 * 1024;
+
+const PKG = pkgDir();
+const BINDGEN_WASM = path.join(BENCH_DIR, ".out", "bindgen", "tim_contacts_bg.wasm");
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+
+const rows = [];
+for (const f of ["tim_contacts_bg.wasm", "tim_contacts.js", "index.node.js", "index.web.js"]) {
+  const buf = readFileSync(path.join(PKG, f));
+  rows.push({ f, raw: buf.length, gz: gzipSync(buf, { level: 9 }).length });
+}
+console.log(`package ${PKG}`);
+console.log(`  ${"file".padEnd(24)} ${"raw".padStart(10)} ${"gzip -9".padStart(10)}`);
+for (const r of rows) console.log(`  ${r.f.padEnd(24)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}`);
+const wasm = rows[0];
+const js = rows.slice(1).reduce((a, r) => ({ raw: a.raw + r.raw, gz: a.gz + r.gz }), { raw: 0, gz: 0 });
+const totalGz = wasm.gz + js.gz;
+console.log(`  ${"total".padEnd(24)} ${kb(wasm.raw + js.raw).padStart(10)} ${kb(totalGz).padStart(10)}   budget ${kb(BUDGET_GZIP_BYTES)} gzip`);
+
+// Per-crate attribution --------------------------------------------------------------------
+const GROUPS = [
+  ["serde_json (+ zmij/itoa number formatting)", /^(serde_json|zmij|itoa|ryu)\b/],
+  ["serde_wasm_bindgen", /^serde_wasm_bindgen\b/],
+  ["serde_path_to_error", /^serde_path_to_error\b/],
+  ["serde / serde_core (generic glue)", /^serde(_core|_derive)?\b/],
+  ["gloo (gloo_net, gloo_utils)", /^gloo/],
+  ["js_sys", /^js_sys\b/],
+  ["web_sys", /^web_sys\b/],
+  ["wasm_bindgen (+ futures, exports, externref table)", /^(wasm_bindgen|wasm_bindgen_futures|__wbg|__wbindgen|__externref|__wbg_adapter)|^(timclient|ratelimiter|conversation|contactgroup|[a-z]+_)[a-zA-Z_]*$|^[a-z][a-zA-Z]+$/],
+  ["tsify", /^tsify\b/],
+  ["miniz_oxide (+ adler2)", /^(miniz_oxide|adler2?)\b/],
+  ["base64", /^base64\b/],
+  ["sha2 / hmac / digest", /^(sha2|hmac|digest|block_buffer|crypto_common|generic_array)\b/],
+  ["core::fmt (formatting, float printing)", /^core::(fmt|num::flt2dec|num::fmt|num::dec2flt|panicking|result::unwrap_failed|option::expect_failed)\b/],
+  ["alloc / dlmalloc (allocator, Vec, String)", /^(alloc|dlmalloc|__rustc|__rust_|__rdl_|__rg_)/],
+  ["std", /^std\b/],
+  ["hashbrown", /^hashbrown\b/],
+  ["console_error_panic_hook", /^console_error_panic_hook\b/],
+  ["tim_contacts", /^tim_contacts\b/],
+  ["core (other: drop glue, iterators, str, slices)", /^core\b/],
+];
+function owner(name) {
+  let s = name.replace(/\[[0-9a-f]{16}\]/g, "").replace(/::h[0-9a-f]{16}$/, "");
+  // `<X as Trait>::f`: the crate of X, unless X is a generic / primitive / reference to one.
+  for (;;) {
+    const t = s.replace(/^(<|&mut |&|\*const |\*mut |dyn )/, "");
+    if (t === s) break;
+    s = t;
+  }
+  if (/^[a-z_][a-z0-9_]*::/.test(s)) return s;
+  const asTrait = name.replace(/\[[0-9a-f]{16}\]/g, "").match(/ as ([a-z_][a-z0-9_]*(::[A-Za-z0-9_]+)*)/);
+  if (asTrait) return asTrait[1];
+  if (/^(str|char|bool|[iu](8|16|32|64|128|size)|f32|f64|\[|\()/.test(s)) return "core::" + s;
+  return s;
+}
+let table = null;
+let twiggy = process.env.TWIGGY || path.join(os.homedir(), ".cargo", "bin", "twiggy");
+if (!existsSync(twiggy)) twiggy = "twiggy";
+let items = null;
+try {
+  items = JSON.parse(execFileSync(twiggy, ["top", "-f", "json", BINDGEN_WASM], { maxBuffer: 1 << 28 }).toString());
+} catch (e) {
+  console.log(`\nper-crate table skipped: twiggy not available (${e.code ?? e.message}); install it with \`cargo install twiggy\``);
+}
+if (items) {
+  const sums = new Map();
+  let names = 0, custom = 0, data = 0, unknown = 0;
+  const unknownTop = [];
+  for (const { name, shallow_size: n } of items) {
+    if (name.startsWith('"function names"') || /^"?[a-z ]*names"? subsection/.test(name)) { names += n; continue; }
+    if (name.startsWith("custom section")) { custom += n; continue; }
+    if (name.startsWith("data segment")) { data += n; continue; }
+    const o = owner(name);
+    const g = GROUPS.find(([, re]) => re.test(o));
+    const k = g ? g[0] : "other (unnamed code, tables, elems, compiler builtins)";
+    if (!g) { unknown += n; unknownTop.push([n, name]); }
+    sums.set(k, (sums.get(k) ?? 0) + n);
+  }
+  sums.set("data segments (.rodata: strings, tables)", data);
+  const code = [...sums.values()].reduce((a, b) => a + b, 0);
+  const scale = wasm.raw / code; // to estimate each crate's bytes in the shipped (wasm-opt'd) module
+  table = [...sums.entries()].sort((a, b) => b[1] - a[1]);
+  console.log(`\nwhere the wasm bytes go (twiggy top over ${path.relative(process.cwd(), BINDGEN_WASM)}, ${kb(items.reduce((a, i) => a + i.shallow_size, 0))};`);
+  console.log(`  name section ${kb(names)} and other custom sections ${kb(custom)} left out: wasm-opt strips them; "≈ shipped" scales to the ${kb(wasm.raw)} optimised module)`);
+  console.log(`  ${"crate".padEnd(54)} ${"bytes".padStart(9)} ${"share".padStart(7)} ${"≈ shipped".padStart(10)}`);
+  for (const [k, n] of table) console.log(`  ${k.padEnd(54)} ${String(n).padStart(9)} ${((100 * n) / code).toFixed(1).padStart(6)}% ${kb(n * scale).padStart(10)}`);
+  console.log(`  ${"total code + data".padEnd(54)} ${String(code).padStart(9)} ${"100.0".padStart(6)}%`);
+  if (unknownTop.length) console.log(`  largest unattributed: ${unknownTop.sort((a, b) => b[0] - a[0]).slice(0, 5).map(([n, s]) => `${s} (${n})`).join(", ")}`);
+  table = table.map(([k, n]) => [k, n / code]);
+}
+
+const over = totalGz > BUDGET_GZIP_BYTES;
+printRatios("package size (gzip -9)", [
+  ["wasm gzip / raw", `${kb(wasm.gz)} / ${kb(wasm.raw)}`],
+  ["JS glue + entries gzip / raw", `${kb(js.gz)} / ${kb(js.raw)}`],
+  ["total gzip / budget", `${kb(totalGz)} / ${kb(BUDGET_GZIP_BYTES)} = ${(totalGz / BUDGET_GZIP_BYTES).toFixed(2)}x ${over ? "OVER BUDGET" : "within budget"}`],
+  ...(table ?? []).slice(0, 6).map(([k, share]) => [`share of wasm: ${k}`, `${(100 * share).toFixed(1)}%`]),
+]);
+if (over) process.exitCode = 1;
