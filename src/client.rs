@@ -430,7 +430,10 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             let sent = self.transport.send(&req).await;
             let status = sent.as_ref().ok().map(|r| r.status);
             let result = match sent {
-                Ok(resp) => parse_response(cmd, &resp),
+                // An answer may echo the URL (a proxy's error page, a hostile
+                // server): its texts lose the UserSig like transport messages do.
+                Ok(resp) => parse_response(cmd, &resp)
+                    .map_err(|e| e.scrubbed(&[&usersig, &percent_encoded(&usersig)])),
                 Err(e) => Err(match e {
                     // The host's message may quote the URL, and with it the UserSig.
                     TransportError::Network(msg) => Error::transport(scrub(&msg, &usersig), None),

@@ -186,6 +186,28 @@ impl Error {
         self
     }
 
+    /// Replaces `secret` (and whatever `also` holds, e.g. its percent-encoded
+    /// form) with `***` in every text of the error: for answers that echo the
+    /// request URL back (a proxy's error page, a hostile server).
+    pub fn scrubbed(mut self, secrets: &[&str]) -> Self {
+        let clean = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "***");
+                }
+            }
+        };
+        let inner = &mut *self.0;
+        clean(&mut inner.message);
+        for text in [&mut inner.field, &mut inner.info, &mut inner.display]
+            .into_iter()
+            .flatten()
+        {
+            clean(text);
+        }
+        self
+    }
+
     /// Which phase failed.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
