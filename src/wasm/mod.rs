@@ -59,6 +59,55 @@ pub fn encode_standard_mark(
     crate::marks::encode_marks(&input).map_err(|e| throw(&e))
 }
 
+/// Decodes a whole page of `StandardMark` strings in one call (one boundary
+/// crossing instead of one per mark).
+///
+/// @example
+/// ```js
+/// decodeStandardMarks(["1", "", "10"]).map((m) => m.star); // [true, false, false]
+/// ```
+/// @throws {TimError} `kind: "invalid_input"`, `field: "bits[i]"` for the first bad string.
+#[wasm_bindgen(js_name = decodeStandardMarks, unchecked_return_type = "Marks[]")]
+pub fn decode_standard_marks(
+    #[wasm_bindgen(unchecked_param_type = "string[]")] bits: JsValue,
+) -> Result<JsValue, JsValue> {
+    let all: Vec<String> = from_js(bits, "bits").map_err(|e| throw(&e))?;
+    let marks = all
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            crate::marks::parse_standard_mark(b, &format!("bits[{i}]"))
+                .map(crate::marks::Marks::from_value)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| throw(&e))?;
+    to_js(&marks)
+}
+
+/// Encodes a whole page of marks in one call; the inverse of `decodeStandardMarks`.
+///
+/// @throws {TimError} `kind: "invalid_input"`, `field: "marks[i]...."` for the first bad entry.
+#[wasm_bindgen(js_name = encodeStandardMarks, unchecked_return_type = "string[]")]
+pub fn encode_standard_marks(
+    #[wasm_bindgen(unchecked_param_type = "MarksInput[]")] marks: JsValue,
+) -> Result<JsValue, JsValue> {
+    let all: Vec<MarksInput> = from_js(marks, "marks").map_err(|e| throw(&e))?;
+    let strings = all
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            crate::marks::encode_marks(m).map_err(|e| {
+                crate::Error::invalid(
+                    &format!("marks[{i}].{}", e.field().unwrap_or_default()),
+                    e.message(),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| throw(&e))?;
+    to_js(&strings)
+}
+
 /// Reads a UserSig without its key: who it is for and when it expires.
 ///
 /// @example

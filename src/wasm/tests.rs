@@ -372,3 +372,25 @@ fn a_shared_rate_limiter_is_accepted() {
         Some("rateLimit")
     );
 }
+
+#[wasm_bindgen_test]
+fn batch_codec_round_trips_and_names_the_bad_entry() {
+    let marks = super::decode_standard_marks(js("['1', '', '1000']")).unwrap();
+    let arr = js_sys::Array::from(&marks);
+    assert_eq!(arr.length(), 3);
+    assert_eq!(prop(&arr.get(0), "star").as_bool(), Some(true));
+    assert_eq!(prop(&arr.get(2), "hide").as_bool(), Some(true));
+    assert!(prop(&arr.get(1), "value").is_bigint());
+    let back = super::encode_standard_marks(marks).unwrap();
+    let back = js_sys::Array::from(&back);
+    assert_eq!(back.get(0).as_string().as_deref(), Some("1"));
+    assert_eq!(back.get(1).as_string().as_deref(), Some(""));
+    assert_eq!(back.get(2).as_string().as_deref(), Some("1000"));
+    let err = super::decode_standard_marks(js("['1', '12']")).unwrap_err();
+    assert_eq!(prop(&err, "field").as_string().as_deref(), Some("bits[1]"));
+    let err = super::encode_standard_marks(js("[{}, { custom: [7] }]")).unwrap_err();
+    assert_eq!(
+        prop(&err, "field").as_string().as_deref(),
+        Some("marks[1].custom[0]")
+    );
+}
