@@ -16,7 +16,7 @@
 //! Pagers are pure: [`ConversationPager::request`] builds the next request,
 //! [`ConversationPager::advance`] takes the page that came back.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use crate::api::Command;
 use crate::error::Error;
@@ -138,7 +138,15 @@ pub struct ConversationPager {
     template: GetListRequest,
     cursor: GetListCursor,
     done: bool,
+    /// Cursors already sent: a server that cycles is stopped, not followed.
+    seen: HashSet<GetListCursor>,
+    /// Non-final pages in a row that held no item.
+    empty_run: u32,
 }
+
+/// Empty non-final `get_list` pages in a row after which paging stops: a
+/// server whose `CompleteFlag` never comes must not keep a client busy.
+pub const MAX_EMPTY_PAGES: u32 = 3;
 
 impl ConversationPager {
     /// Starts at `template.cursor` (absent = the first page).
@@ -148,6 +156,8 @@ impl ConversationPager {
             template,
             cursor,
             done: false,
+            seen: HashSet::from([cursor]),
+            empty_run: 0,
         }
     }
 
@@ -173,21 +183,42 @@ impl ConversationPager {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Pagination`] when the page is not the last and its
-    /// cursor equals the one sent (neither stream advanced); the pager then
-    /// stays where it was.
+    /// cursor equals the one sent (neither stream advanced) or one sent
+    /// before (a cycle), or after [`MAX_EMPTY_PAGES`] empty non-final pages
+    /// in a row; the pager then stays where it was.
     pub fn advance(&mut self, page: &GetListPage) -> Result<(), Error> {
         if page.complete {
             self.done = true;
             return Ok(());
         }
-        if page.next_cursor == self.cursor {
-            return Err(Error::pagination(
+        let stop = |why: &str| {
+            Err(Error::pagination(
                 "nextCursor",
-                "get_list returned a page that is not the last (CompleteFlag 0) with the cursor it was sent; stopping instead of looping",
+                format!("get_list {why}; stopping instead of looping"),
             )
-            .at("v4/recentcontact/get_list", None));
+            .at("v4/recentcontact/get_list", None))
+        };
+        if page.next_cursor == self.cursor {
+            return stop(
+                "returned a page that is not the last (CompleteFlag 0) with the cursor it was sent",
+            );
         }
+        if self.seen.contains(&page.next_cursor) {
+            return stop("returned a cursor it had returned before (the pages cycle)");
+        }
+        let empty_run = if page.items.is_empty() {
+            self.empty_run + 1
+        } else {
+            0
+        };
+        if empty_run >= MAX_EMPTY_PAGES {
+            return stop(&format!(
+                "returned {empty_run} empty pages in a row without CompleteFlag 1"
+            ));
+        }
+        self.empty_run = empty_run;
         self.cursor = page.next_cursor;
+        self.seen.insert(page.next_cursor);
         Ok(())
     }
 }
@@ -210,11 +241,10 @@ impl Pager for ConversationPager {
         page.items
     }
     fn resume(&self, cursor: GetListCursor) -> Self {
-        ConversationPager {
-            template: self.template.clone(),
-            cursor,
-            done: false,
-        }
+        ConversationPager::new(GetListRequest {
+            cursor: Some(cursor),
+            ..self.template.clone()
+        })
     }
 }
 
@@ -396,6 +426,55 @@ mod tests {
         assert_eq!(s.cursor(), Some(2));
         s.push_page(cg(true, None)).unwrap();
         assert!(s.is_done() && s.cursor().is_none());
+    }
+
+    #[test]
+    fn conversation_pager_stops_on_cycles_and_endless_empty_pages() {
+        let page = |ts: u32, n: usize| GetListPage {
+            items: (0..n)
+                .map(|i| Conversation {
+                    conversation: crate::model::ConversationRef::c2c(format!("u{i}")),
+                    msg_time: ts,
+                    pinned: false,
+                    standard_mark: None,
+                    marks: None,
+                    custom_mark: None,
+                    group_ids: vec![],
+                })
+                .collect(),
+            complete: false,
+            next_cursor: GetListCursor {
+                time_stamp: ts,
+                ..Default::default()
+            },
+        };
+        let mut p = ConversationPager::new(GetListRequest {
+            from_account: "a".into(),
+            ..Default::default()
+        });
+        p.advance(&page(30, 2)).unwrap();
+        p.advance(&page(20, 2)).unwrap();
+        let e = p.advance(&page(30, 2)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Pagination);
+        assert!(e.message().contains("cycle"), "{e}");
+        assert_eq!(p.cursor().unwrap().time_stamp, 20);
+
+        let mut p = ConversationPager::new(GetListRequest {
+            from_account: "a".into(),
+            ..Default::default()
+        });
+        p.advance(&page(9, 0)).unwrap();
+        p.advance(&page(8, 0)).unwrap();
+        let e = p.advance(&page(7, 0)).unwrap_err();
+        assert!(e.message().contains("empty pages"), "{e}");
+        // A full page in between resets the count.
+        let mut p = ConversationPager::new(GetListRequest {
+            from_account: "a".into(),
+            ..Default::default()
+        });
+        for (i, n) in [0, 0, 1, 0, 0, 1].into_iter().enumerate() {
+            p.advance(&page(100 - i as u32, n)).unwrap();
+        }
     }
 
     #[test]
