@@ -246,15 +246,16 @@ pub fn diff_marks(current: u64, target: u64) -> (Vec<u8>, Vec<u8>) {
     (bits(set), bits(clear))
 }
 
-/// A 64-bit mark set in JSON: a decimal string, because JSON numbers lose
-/// precision above 2^53 in JavaScript. Reading also accepts a plain number.
-/// (The JS boundary turns the string into a `bigint`.)
+/// A 64-bit mark set: written as a 128-bit integer, which serde-wasm-bindgen
+/// turns into a JS `bigint` and serde_json into a plain (exact) number; read
+/// from a number, a `bigint` or a decimal string (JSON from JavaScript, where
+/// numbers above 2^53 lose precision, carries it as a string).
 mod mark_bits_json {
     use serde::de::{self, Deserializer, Visitor};
     use serde::Serializer;
 
     pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(v)
+        s.serialize_u128(u128::from(*v))
     }
 
     pub(super) struct Bits;
@@ -294,7 +295,7 @@ mod opt_mark_bits_json {
 
     pub fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
         match v {
-            Some(v) => s.collect_str(v),
+            Some(v) => s.serialize_u128(u128::from(*v)),
             None => s.serialize_none(),
         }
     }
@@ -432,11 +433,11 @@ mod tests {
     }
 
     #[test]
-    fn json_value_is_a_decimal_string() {
+    fn json_value_is_exact_and_strings_are_read() {
         let m = Marks::from_value(u64::MAX);
-        let j = serde_json::to_value(&m).unwrap();
-        assert_eq!(j["value"], serde_json::json!("18446744073709551615"));
-        let back: Marks = serde_json::from_value(j).unwrap();
+        let j = serde_json::to_string(&m).unwrap();
+        assert!(j.contains(r#""value":18446744073709551615"#), "{j}");
+        let back: Marks = serde_json::from_str(&j).unwrap();
         assert_eq!(back, m);
         let input: MarksInput = serde_json::from_str(r#"{"value": 9}"#).unwrap();
         assert_eq!(input.value, Some(9));

@@ -11,39 +11,19 @@ use crate::error::Error;
 export function tim_to_json(v) {
   return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x === null ? undefined : x));
 }
-function bigints(x) {
-  if (Array.isArray(x)) {
-    for (const v of x) if (v !== null && typeof v === "object") bigints(v);
-  } else {
-    for (const k in x) {
-      const v = x[k];
-      if (v !== null && typeof v === "object") bigints(v);
-      else if (k === "value" && typeof v === "string") x[k] = BigInt(v);
-    }
-  }
-  return x;
-}
-export function tim_from_json(s) {
-  const x = JSON.parse(s);
-  return x !== null && typeof x === "object" ? bigints(x) : x;
-}
 "#)]
 extern "C" {
     /// `JSON.stringify` with `bigint` as decimal strings and `null` as absent.
     #[wasm_bindgen(catch)]
     fn tim_to_json(value: &JsValue) -> Result<JsValue, JsValue>;
-    /// `JSON.parse`, then one walk that turns mark-set `value` strings into
-    /// `bigint` (a reviver would take `JSON.parse` off its fast path).
-    fn tim_from_json(json: &str) -> JsValue;
 }
 
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
 /// path (`conversations[2].userId`), or `what` at the top level.
 ///
-/// Payloads cross the boundary as JSON text: one `JSON.stringify` in JS, one
-/// serde_json parse in Rust. That is faster than building the value field by
-/// field across the boundary, lets `deny_unknown_fields` catch typos such as
-/// `fromAcount` (serde-wasm-bindgen reads only the fields a struct knows), and
+/// Requests come in as JSON text: one `JSON.stringify` in JS, one serde_json
+/// parse in Rust. That lets `deny_unknown_fields` catch typos such as
+/// `fromAcount` (serde-wasm-bindgen reads only the fields a struct knows) and
 /// keeps one deserializer per type in the wasm. `undefined` and `null`
 /// properties count as absent; a `bigint` arrives as a decimal string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
@@ -84,22 +64,11 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     })
 }
 
-/// Writes a result as plain JS objects, through JSON text (see [`from_js`]);
-/// mark-set `value`s (decimal strings in JSON) become `bigint`.
+/// Writes a result as plain JS objects. Results go out with
+/// serde-wasm-bindgen, object by object: measured faster than JSON text plus
+/// `JSON.parse` for our pages (bench/overhead), and 128-bit integers (mark
+/// sets) become `bigint` on the way.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    serde_json::to_string(value)
-        .map(|json| tim_from_json(&json))
-        .map_err(|e| {
-            throw(&Error::decode(
-                "",
-                format!("cannot convert the result for JS: {e}"),
-            ))
-        })
-}
-
-/// Writes a small one-off value (a cursor, a UserSig's content) as a JS
-/// object with serde-wasm-bindgen, which needs no JSON text for it.
-pub(crate) fn to_js_small<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
         .map_err(|e| {

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::client::{get, optional_u32, parse_call_options, Inner};
-use super::convert::{from_js, throw, to_js, to_js_small};
+use super::convert::{from_js, throw, to_js};
 use super::runtime::{abortable, Abort};
 use crate::api::Command;
 use crate::client::CallOptions;
@@ -109,7 +109,7 @@ fn settle<T: Serialize>(r: Result<Option<T>, Error>) -> Result<JsValue, JsValue>
 
 fn cursor_js<C: Serialize>(c: Option<C>) -> JsValue {
     match c {
-        Some(c) => to_js_small(&c).unwrap_or(JsValue::NULL),
+        Some(c) => to_js(&c).unwrap_or(JsValue::NULL),
         None => JsValue::NULL,
     }
 }
