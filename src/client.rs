@@ -245,7 +245,8 @@ pub trait Observer {
 
 /// A client for one app and admin identifier.
 ///
-/// [`Client::new`] makes a plain client: one attempt per call, the signer
+/// [`Client::new`] makes a plain client: one attempt per call (plus one
+/// re-signed resend after a 70001 / 70052 UserSig answer), the signer
 /// asked on every call, no pacing. [`Client::with_clock`] turns on the robust
 /// defaults: retries ([`RetryPolicy::default`]), a rate limiter of 200 calls/s
 /// per endpoint, and the UserSig cache; `with_retry`, `with_rate_limiter`
@@ -780,6 +781,15 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     .validate(&format!("items[{i}].conversation"))
                     .map_err(|e| e.at(endpoint, None))?;
                 targets.push((i, value));
+            } else {
+                // Items without a target are checked now too: bad input must
+                // fail before the read of the current marks goes out.
+                MarkContactRequest {
+                    from_account: req.from_account.clone(),
+                    items: vec![item.clone()],
+                }
+                .to_body()
+                .map_err(|e| shift_field(e, "items", |_| i, endpoint))?;
             }
         }
         let mut to_send: Vec<(usize, MarkChange)> = Vec::with_capacity(req.items.len());
@@ -853,6 +863,8 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             return Err(Error::aborted().at(endpoint, None));
         }
         let mut outcomes: Vec<Option<ConversationOutcome>> = vec![None; req.items.len()];
+        // Results the server sent beyond the chunk's items: kept, never dropped.
+        let mut extras = Vec::new();
         for (range, answer) in ranges.iter().zip(answers) {
             let chunk = &to_send[range.clone()];
             match answer {
@@ -861,6 +873,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     for (i, _) in chunk {
                         outcomes[*i] = results.next();
                     }
+                    extras.extend(results);
                 }
                 Err(e) => {
                     for (i, item) in chunk {
@@ -874,7 +887,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 }
             }
         }
-        let results = req
+        let mut results: Vec<ConversationOutcome> = req
             .items
             .iter()
             .zip(outcomes)
@@ -895,6 +908,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 },
             })
             .collect();
+        results.extend(extras);
         Ok(MarkContactResult { results })
     }
 

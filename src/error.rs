@@ -6,7 +6,7 @@
 //! | [`ErrorKind::Signing`] | never | only if the signer is flaky |
 //! | [`ErrorKind::Transport`] | maybe | reads yes; writes only if not sent |
 //! | [`ErrorKind::Timeout`] | maybe | as transport |
-//! | [`ErrorKind::Decode`] | yes, answered | no (the server answered something we cannot read) |
+//! | [`ErrorKind::Decode`] | yes, answered | reads only (a cut-off body may read fine next time) |
 //! | [`ErrorKind::Api`] | yes, answered | per code, see [`crate::limits::is_retryable_code`] |
 //! | [`ErrorKind::Aborted`] | maybe | no: the caller cancelled |
 //! | [`ErrorKind::Pagination`] | yes, answered | no: the server's cursor did not advance |
@@ -15,8 +15,9 @@
 //! attempts were made ([`Error::attempts`]) and how long the client waited
 //! between them ([`Error::delays_ms`]).
 //!
-//! An error never carries the UserSig: the only place the signature exists
-//! is the query string of an outgoing request, which errors do not copy.
+//! An error never carries the UserSig: errors do not copy the request URL,
+//! and texts that come from outside (a host `fetch`'s message, an answer that
+//! echoes the URL) are scrubbed of it by the client ([`Error::scrubbed`]).
 
 use std::fmt;
 

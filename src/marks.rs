@@ -211,6 +211,36 @@ pub fn encode_marks(input: &MarksInput) -> Result<String, Error> {
     marks_value(input).map(format_standard_mark)
 }
 
+/// Decodes a page of `StandardMark` strings.
+///
+/// # Errors
+/// [`Error::invalid`] naming `bits[i]` for the first bad string.
+pub fn decode_standard_marks<S: AsRef<str>>(bits: &[S]) -> Result<Vec<Marks>, Error> {
+    bits.iter()
+        .enumerate()
+        .map(|(i, b)| parse_standard_mark(b.as_ref(), &format!("bits[{i}]")).map(Marks::from_value))
+        .collect()
+}
+
+/// Encodes a page of marks; the inverse of [`decode_standard_marks`].
+///
+/// # Errors
+/// [`Error::invalid`] naming `marks[i].<field>` for the first bad entry.
+pub fn encode_marks_batch(marks: &[MarksInput]) -> Result<Vec<String>, Error> {
+    marks
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            encode_marks(m).map_err(|e| {
+                Error::invalid(
+                    &format!("marks[{i}].{}", e.field().unwrap_or_default()),
+                    e.message(),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Checks that `bit` is an app-defined mark bit (32..=63).
 ///
 /// # Errors
@@ -386,6 +416,35 @@ mod tests {
         })
         .unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn batches_name_the_bad_entry() {
+        let m = decode_standard_marks(&["1", "", "1000"]).unwrap();
+        assert!(m[0].star && m[1].is_empty() && m[2].hide);
+        assert_eq!(
+            decode_standard_marks(&["1", "2"]).unwrap_err().field(),
+            Some("bits[1]")
+        );
+        let inputs: Vec<MarksInput> = m
+            .iter()
+            .map(|m| MarksInput {
+                value: Some(m.value),
+                ..Default::default()
+            })
+            .collect();
+        assert_eq!(encode_marks_batch(&inputs).unwrap(), vec!["1", "", "1000"]);
+        let bad = vec![
+            MarksInput::default(),
+            MarksInput {
+                custom: Some(vec![7]),
+                ..Default::default()
+            },
+        ];
+        assert_eq!(
+            encode_marks_batch(&bad).unwrap_err().field(),
+            Some("marks[1].custom[0]")
+        );
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! `StartIndex` for normal conversations and `TopTimeStamp` / `TopStartIndex`
 //! for pinned ones; the client sends back what the last page returned until
 //! `CompleteFlag` is 1. `get_contact_group` pages with a plain offset,
-//! `StartIndex` ← `NextStartIndex`. A pager holds only the cursor of the next
-//! page, so memory stays bounded by one page, and the cursor can be saved and
-//! given back later to resume.
+//! `StartIndex` ← `NextStartIndex`. A pager holds the cursor of the next page
+//! (and, for `get_list`, the cursors already sent: 16 bytes a page), so the
+//! items in memory are bounded by one page; the cursor can be saved and given
+//! back later to resume.
 //!
 //! A server that answers "not complete" with a cursor that does not move
-//! forward would make a naive loop spin forever; the pager stops with an
+//! forward, comes back to an earlier cursor, or sends empty pages forever
+//! would make a naive loop spin; the pager stops with an
 //! [`crate::ErrorKind::Pagination`] error instead.
 //!
 //! Pagers are pure: [`ConversationPager::request`] builds the next request,
@@ -144,7 +146,7 @@ pub struct ConversationPager {
     empty_run: u32,
 }
 
-/// Empty non-final `get_list` pages in a row after which paging stops: a
+/// Empty non-final pages in a row after which paging stops: a
 /// server whose `CompleteFlag` never comes must not keep a client busy.
 pub const MAX_EMPTY_PAGES: u32 = 3;
 
@@ -276,6 +278,8 @@ pub struct ContactGroupPager {
     from_account: String,
     start_index: u32,
     done: bool,
+    /// Non-final pages in a row that held no item.
+    empty_run: u32,
 }
 
 impl ContactGroupPager {
@@ -285,6 +289,7 @@ impl ContactGroupPager {
             from_account: from_account.into(),
             start_index,
             done: false,
+            empty_run: 0,
         }
     }
 
@@ -310,15 +315,29 @@ impl ContactGroupPager {
     ///
     /// # Errors
     /// [`crate::ErrorKind::Pagination`] when the page is not the last and
-    /// `NextStartIndex` is missing or not past the offset sent.
+    /// `NextStartIndex` is missing or not past the offset sent, or after
+    /// [`MAX_EMPTY_PAGES`] empty non-final pages in a row.
     pub fn advance(&mut self, page: &ContactGroupPage) -> Result<(), Error> {
         if page.complete {
             self.done = true;
             return Ok(());
         }
+        let empty_run = if page.items.is_empty() {
+            self.empty_run + 1
+        } else {
+            0
+        };
+        if empty_run >= MAX_EMPTY_PAGES {
+            return Err(Error::pagination(
+                "nextStartIndex",
+                format!("get_contact_group returned {empty_run} empty pages in a row without CompleteFlag 1; stopping instead of looping"),
+            )
+            .at("v4/recentcontact/get_contact_group", None));
+        }
         match page.next_start_index {
             Some(next) if next > self.start_index => {
                 self.start_index = next;
+                self.empty_run = empty_run;
                 Ok(())
             }
             _ => Err(Error::pagination(
@@ -475,6 +494,17 @@ mod tests {
         for (i, n) in [0, 0, 1, 0, 0, 1].into_iter().enumerate() {
             p.advance(&page(100 - i as u32, n)).unwrap();
         }
+    }
+
+    #[test]
+    fn contact_group_pager_stops_on_endless_empty_pages() {
+        let mut p = ContactGroupPager::new("a", 0);
+        p.advance(&cg(false, Some(1))).unwrap();
+        p.advance(&cg(false, Some(2))).unwrap();
+        let e = p.advance(&cg(false, Some(3))).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Pagination);
+        assert!(e.message().contains("empty pages"), "{e}");
+        assert_eq!(p.cursor(), Some(2));
     }
 
     #[test]

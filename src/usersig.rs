@@ -17,6 +17,10 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+/// Default validity of a generated UserSig: one day (the server's docs
+/// recommend at least 24 h; the official libraries default to 180 days).
+pub const DEFAULT_EXPIRE_S: u32 = 86_400;
+
 /// Largest inflated ticket accepted when decoding (a real one is ~200 bytes).
 const MAX_INFLATED: usize = 16 * 1024;
 /// Largest UserSig string accepted when decoding.

@@ -805,3 +805,90 @@ fn a_target_cannot_travel_without_the_client() {
         "items[0].target",
     );
 }
+
+#[test]
+fn a_bad_item_beside_a_target_fails_before_the_read_of_current_marks() {
+    let t = Scripted {
+        sent: RefCell::new(Vec::new()),
+        answers: RefCell::new(vec![]),
+    };
+    let config = ClientConfig::new(1, "admin", Some(Region::China), None, None, false).unwrap();
+    let c = Client::new(config, &t, StaticSigner(SIG.into()), Fixed(1));
+    let req = MarkContactRequest {
+        from_account: "alice".into(),
+        items: vec![
+            MarkChange {
+                conversation: c2c("bob"),
+                set: vec![],
+                clear: vec![],
+                custom_mark: None,
+                target: Some(tim_contacts::MarksInput {
+                    star: Some(true),
+                    ..Default::default()
+                }),
+            },
+            MarkChange {
+                conversation: c2c("carol"),
+                set: vec![MarkName::Custom(5)],
+                clear: vec![],
+                custom_mark: None,
+                target: None,
+            },
+        ],
+    };
+    let err = block_on(c.mark_contact(&req)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.field(), Some("items[1].set[0]"));
+    assert!(
+        t.sent.borrow().is_empty(),
+        "nothing may be sent for bad input"
+    );
+}
+
+#[test]
+fn chunked_marks_keep_results_the_server_added() {
+    let result = |who: &str| {
+        format!(
+            r#"{{"OptType":1,"ContactItem":{{"Type":1,"To_Account":"{who}"}},"ResultCode":0,"ResultInfo":""}}"#
+        )
+    };
+    let answer = |range: std::ops::Range<usize>, extra: Option<&str>| {
+        let mut items: Vec<String> = range.map(|i| result(&format!("u{i}"))).collect();
+        items.extend(extra.map(result));
+        let body = format!(
+            r#"{{"ActionStatus":"OK","ErrorCode":0,"ResultItem":[{}]}}"#,
+            items.join(",")
+        );
+        &*Box::leak(body.into_boxed_str())
+    };
+    let t = Scripted {
+        sent: RefCell::new(Vec::new()),
+        answers: RefCell::new(vec![answer(0..100, Some("zzz")), answer(100..150, None)]),
+    };
+    let config = ClientConfig::new(1, "admin", Some(Region::China), None, None, false).unwrap();
+    let c = Client::new(config, &t, StaticSigner(SIG.into()), Fixed(1));
+    let req = MarkContactRequest {
+        from_account: "alice".into(),
+        items: (0..150)
+            .map(|i| MarkChange {
+                conversation: c2c(&format!("u{i}")),
+                set: vec![MarkName::Custom(40)],
+                clear: vec![],
+                custom_mark: None,
+                target: None,
+            })
+            .collect(),
+    };
+    let r = block_on(c.mark_contact(&req)).unwrap();
+    assert_eq!(t.sent.borrow().len(), 2, "150 items = 2 calls");
+    assert_eq!(
+        r.results.len(),
+        151,
+        "150 items plus the server's extra result"
+    );
+    for (i, o) in r.results.iter().take(150).enumerate() {
+        assert_eq!(o.conversation, c2c(&format!("u{i}")));
+        assert!(o.ok);
+    }
+    assert_eq!(r.results[150].conversation, c2c("zzz"));
+}

@@ -4,6 +4,10 @@
 //! - [`fetch`]: the `fetch`-based [`crate::transport::Transport`].
 //! - [`signer`]: the host `userSig` callback as a [`crate::transport::Signer`].
 //! - [`convert`]: values in and out of JS, and errors as real `Error`s.
+//! - [`list`]: the async-iterable results of `listConversations` / `listContactGroupItems`.
+//! - [`observe`]: the `onRequest` / `onResponse` / `onRetry` hooks.
+//! - [`ratelimit`]: the shareable `RateLimiter` class.
+//! - [`runtime`]: the clock (`Date.now`, `setTimeout`) and `AbortSignal` glue.
 
 mod client;
 mod convert;
@@ -72,15 +76,7 @@ pub fn decode_standard_marks(
     #[wasm_bindgen(unchecked_param_type = "string[]")] bits: JsValue,
 ) -> Result<JsValue, JsValue> {
     let all: Vec<String> = from_js(bits, "bits").map_err(|e| throw(&e))?;
-    let marks = all
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            crate::marks::parse_standard_mark(b, &format!("bits[{i}]"))
-                .map(crate::marks::Marks::from_value)
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| throw(&e))?;
+    let marks = crate::marks::decode_standard_marks(&all).map_err(|e| throw(&e))?;
     to_js(&marks)
 }
 
@@ -92,19 +88,7 @@ pub fn encode_standard_marks(
     #[wasm_bindgen(unchecked_param_type = "MarksInput[]")] marks: JsValue,
 ) -> Result<JsValue, JsValue> {
     let all: Vec<MarksInput> = from_js(marks, "marks").map_err(|e| throw(&e))?;
-    let strings = all
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            crate::marks::encode_marks(m).map_err(|e| {
-                crate::Error::invalid(
-                    &format!("marks[{i}].{}", e.field().unwrap_or_default()),
-                    e.message(),
-                )
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| throw(&e))?;
+    let strings = crate::marks::encode_marks_batch(&all).map_err(|e| throw(&e))?;
     to_js(&strings)
 }
 
@@ -173,7 +157,7 @@ pub fn gen_user_sig(
     let (sdk_app_id, key, identifier) = key_options(&options).map_err(|e| throw(&e))?;
     let expire = client::optional_u32(&options, "expire")
         .map_err(|e| throw(&e))?
-        .unwrap_or(DEFAULT_EXPIRE_S);
+        .unwrap_or(crate::usersig::DEFAULT_EXPIRE_S);
     let time = client::optional_u32(&options, "time")
         .map_err(|e| throw(&e))?
         .unwrap_or_else(now_s);
@@ -185,9 +169,6 @@ pub fn gen_user_sig(
         expire,
     ))
 }
-
-/// Default validity of `genUserSig`: one day.
-const DEFAULT_EXPIRE_S: u32 = 86_400;
 
 /// Verifies a UserSig the way the server does (key, app, identifier,
 /// expiry at `now`, Unix seconds, default the current time). Same browser
@@ -232,7 +213,8 @@ export interface TimClientOptions {
   identifier: string;
   /**
    * Returns a UserSig for `identifier`, typically fetched from your backend.
-   * Called before each request; may return a Promise. Never put the SecretKey in a browser.
+   * Called when a UserSig is needed: once, then again shortly before the one it returned expires
+   * (see `cacheUserSig`). May return a Promise. Never put the SecretKey in a browser.
    */
   userSig: (identifier: string) => string | Promise<string>;
   /** The app's data-centre region (ignored when `baseUrl` is given). */
@@ -247,7 +229,7 @@ export interface TimClientOptions {
   allowInsecureHttp?: boolean;
   /**
    * Retries with exponential back-off and jitter (default: 4 attempts, 200 ms base, 10 s cap).
-   * `false` = one attempt. Writes that are not idempotent (createContactGroup, delContactGroup,
+   * `false` = one attempt (a 70001 / 70052 UserSig answer still gets one re-signed resend). Writes that are not idempotent (createContactGroup, delContactGroup,
    * updateContactGroup, snsGroupAdd, snsGroupDelete) are retried only when the request certainly
    * did not take effect, unless `retryNonIdempotent`.
    */

@@ -9,7 +9,8 @@ export interface TimClientOptions {
     identifier: string;
     /**
      * Returns a UserSig for `identifier`, typically fetched from your backend.
-     * Called before each request; may return a Promise. Never put the SecretKey in a browser.
+     * Called when a UserSig is needed: once, then again shortly before the one it returned expires
+     * (see `cacheUserSig`). May return a Promise. Never put the SecretKey in a browser.
      */
     userSig: (identifier: string) => string | Promise<string>;
     /** The app's data-centre region (ignored when `baseUrl` is given). */
@@ -24,7 +25,7 @@ export interface TimClientOptions {
     allowInsecureHttp?: boolean;
     /**
      * Retries with exponential back-off and jitter (default: 4 attempts, 200 ms base, 10 s cap).
-     * `false` = one attempt. Writes that are not idempotent (createContactGroup, delContactGroup,
+     * `false` = one attempt (a 70001 / 70052 UserSig answer still gets one re-signed resend). Writes that are not idempotent (createContactGroup, delContactGroup,
      * updateContactGroup, snsGroupAdd, snsGroupDelete) are retried only when the request certainly
      * did not take effect, unless `retryNonIdempotent`.
      */
