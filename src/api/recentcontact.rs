@@ -61,27 +61,46 @@ fn contacts_out(items: &[ConversationRef]) -> Vec<WireContactOut<'_>> {
 }
 
 /// Pairs per-item results with the requested items, in request order.
-/// A requested item the server did not answer for is reported as not
-/// applied (code -1); results for items that were not requested are
-/// appended, so nothing the server said is dropped.
-fn pair_outcomes(
-    requested: &[&ConversationRef],
-    mut returned: Vec<ConversationOutcome>,
-) -> Vec<ConversationOutcome> {
-    let mut out = Vec::with_capacity(requested.len());
-    for &want in requested {
-        match returned.iter().position(|r| &r.conversation == want) {
+/// `matches(want, result)` says whether a result answers a requested item;
+/// `missing(want)` is the outcome of an item the server did not answer for
+/// (reported as not applied, code -1). Results for items that were not
+/// requested are appended, so nothing the server said is dropped.
+fn pair_results<W, R>(
+    requested: impl IntoIterator<Item = W>,
+    mut returned: Vec<R>,
+    matches: impl Fn(&W, &R) -> bool,
+    missing: impl Fn(W) -> R,
+) -> Vec<R> {
+    let mut out = Vec::with_capacity(returned.len());
+    for want in requested {
+        match returned.iter().position(|r| matches(&want, r)) {
             Some(i) => out.push(returned.remove(i)),
-            None => out.push(ConversationOutcome {
-                conversation: want.clone(),
-                ok: false,
-                code: -1,
-                info: "the server returned no result for this conversation".into(),
-            }),
+            None => out.push(missing(want)),
         }
     }
     out.extend(returned);
     out
+}
+
+/// Info of an item the server returned no result for.
+const NO_RESULT: &str = "the server returned no result for this conversation";
+
+/// [`pair_results`] for outcomes keyed by conversation.
+fn pair_outcomes(
+    requested: &[&ConversationRef],
+    returned: Vec<ConversationOutcome>,
+) -> Vec<ConversationOutcome> {
+    pair_results(
+        requested.iter().copied(),
+        returned,
+        |want, r| &r.conversation == *want,
+        |want| ConversationOutcome {
+            conversation: want.clone(),
+            ok: false,
+            code: -1,
+            info: NO_RESULT.into(),
+        },
+    )
 }
 
 fn outcome(
@@ -481,23 +500,18 @@ impl Command for UpdateContactGroupRequest {
             .iter()
             .map(|c| (GroupChange::Add, c))
             .chain(self.remove.iter().map(|c| (GroupChange::Remove, c)));
-        let mut results = Vec::with_capacity(returned.len());
-        for (change, want) in requested {
-            match returned
-                .iter()
-                .position(|r| r.change == change && &r.conversation == want)
-            {
-                Some(i) => results.push(returned.remove(i)),
-                None => results.push(GroupChangeOutcome {
-                    change,
-                    conversation: want.clone(),
-                    ok: false,
-                    code: -1,
-                    info: "the server returned no result for this conversation".into(),
-                }),
-            }
-        }
-        results.extend(returned);
+        let results = pair_results(
+            requested,
+            returned,
+            |(change, want), r| r.change == *change && &r.conversation == *want,
+            |(change, want)| GroupChangeOutcome {
+                change,
+                conversation: want.clone(),
+                ok: false,
+                code: -1,
+                info: NO_RESULT.into(),
+            },
+        );
         let old_group_name = r.old_group_name.unwrap_or_else(|| self.group_name.clone());
         Ok(UpdateContactGroupResult {
             kind,

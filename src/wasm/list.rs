@@ -126,10 +126,13 @@ fn parse_limit(options: &JsValue) -> Result<Option<usize>, Error> {
 
 /// Splits list options into the call options and an object of the keys
 /// meant for the request; an unknown key is an error naming it.
+/// Splits per-call options (`signal`, `timeoutMs`) from request fields.
+/// `request_keys: None` passes every other key on, for the request type to
+/// check (its `deny_unknown_fields` names a typo); `Some(keys)` allows only those.
 fn split_options(
     client: Rc<Inner>,
     options: &JsValue,
-    request_keys: &[&str],
+    request_keys: Option<&[&str]>,
 ) -> Result<(Rc<Shared>, js_sys::Object), Error> {
     let rest = js_sys::Object::new();
     if !(options.is_undefined() || options.is_null()) {
@@ -138,11 +141,13 @@ fn split_options(
         }
         for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
             let name = key.as_string().unwrap_or_default();
-            if request_keys.contains(&name.as_str()) {
-                let _ = js_sys::Reflect::set(&rest, &key, &get(options, &name));
-            } else if !matches!(name.as_str(), "signal" | "timeoutMs") {
+            if matches!(name.as_str(), "signal" | "timeoutMs") {
+                continue;
+            }
+            if request_keys.is_some_and(|keys| !keys.contains(&name.as_str())) {
                 return Err(Error::invalid(&name, "unknown option"));
             }
+            let _ = js_sys::Reflect::set(&rest, &key, &get(options, &name));
         }
     }
     let per_call = parse_call_options(options)?;
@@ -307,11 +312,7 @@ impl ConversationList {
         from_account: String,
         options: &JsValue,
     ) -> Result<ConversationList, Error> {
-        let (shared, rest) = split_options(
-            client,
-            options,
-            &["cursor", "pinned", "empty", "pinnedPaging", "assistFlags"],
-        )?;
+        let (shared, rest) = split_options(client, options, None)?;
         let _ = js_sys::Reflect::set(&rest, &"fromAccount".into(), &from_account.into());
         let req: GetListRequest = from_js(rest.into(), "options")?;
         Ok(ConversationList {
@@ -329,7 +330,7 @@ impl ContactGroupItemList {
         from_account: String,
         options: &JsValue,
     ) -> Result<ContactGroupItemList, Error> {
-        let (shared, rest) = split_options(client, options, &["cursor"])?;
+        let (shared, rest) = split_options(client, options, Some(&["cursor"]))?;
         let start = optional_u32(&rest, "cursor")?.unwrap_or(0);
         Ok(ContactGroupItemList {
             state: Rc::new(ItemState {
