@@ -170,6 +170,33 @@ pub struct CallOptions {
     pub cancel: Option<Rc<dyn Fn() -> bool>>,
     /// How batches larger than one call are run.
     pub chunks: ChunkOptions,
+    /// Filled in as the call runs: the `random` of its last request and the
+    /// HTTP attempts it took (all chunks counted), for results to report.
+    pub report: Option<Rc<CallReport>>,
+}
+
+/// What a finished call reports about its requests (see [`CallOptions::report`]).
+#[derive(Debug, Default)]
+pub struct CallReport {
+    random: std::cell::Cell<Option<u32>>,
+    attempts: std::cell::Cell<u32>,
+}
+
+impl CallReport {
+    /// The `random` query value of the call's last request.
+    pub fn random(&self) -> Option<u32> {
+        self.random.get()
+    }
+
+    /// HTTP attempts the call took, retries and chunks included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts.get()
+    }
+
+    fn record(&self, random: u32) {
+        self.random.set(Some(random));
+        self.attempts.set(self.attempts.get().saturating_add(1));
+    }
 }
 
 impl std::fmt::Debug for CallOptions {
@@ -178,6 +205,7 @@ impl std::fmt::Debug for CallOptions {
             .field("timeout_ms", &self.timeout_ms)
             .field("cancel", &self.cancel.is_some())
             .field("chunks", &self.chunks)
+            .field("report", &self.report)
             .finish()
     }
 }
@@ -403,6 +431,9 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             attempt += 1;
             let random = self.entropy.random_u32();
             last_random = Some(random);
+            if let Some(report) = &opts.report {
+                report.record(random);
+            }
             let req = HttpRequest {
                 url: build_url(
                     C::ENDPOINT,

@@ -16,7 +16,7 @@ use super::runtime::{abortable, Abort, JsClock};
 use super::signer::JsSigner;
 use crate::api::Command;
 use crate::chunk::ChunkOptions;
-use crate::client::{CallOptions, Client, ClientConfig};
+use crate::client::{CallOptions, CallReport, Client, ClientConfig};
 use crate::error::Error;
 use crate::model::{
     CreateContactGroupRequest, DelContactGroupRequest, DeleteContactRequest,
@@ -242,8 +242,28 @@ pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
             chunks: ChunkOptions {
                 concurrency: concurrency.map_or(1, |c| c as usize),
             },
+            report: None,
         },
     })
+}
+
+/// Puts the call's `random` and `attempts` on a result object as
+/// non-enumerable properties: readable, but not part of the data (they stay
+/// out of `JSON.stringify`, spreads and deep-equality checks).
+fn attach_report(result: &JsValue, report: &CallReport) {
+    if !result.is_object() {
+        return;
+    }
+    let obj: &js_sys::Object = result.unchecked_ref();
+    let define = |key: &str, value: JsValue| {
+        let desc = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&desc, &"value".into(), &value);
+        js_sys::Object::define_property(obj, &key.into(), &desc);
+    };
+    if let Some(random) = report.random() {
+        define("random", random.into());
+    }
+    define("attempts", report.attempts().into());
 }
 
 impl TimClient {
@@ -263,9 +283,11 @@ impl TimClient {
         let client = Rc::clone(&self.inner);
         let options = options.unwrap_or(JsValue::UNDEFINED);
         super::convert::promise(Box::pin(async move {
-            let per_call =
+            let mut per_call =
                 parse_call_options(&options).map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
             let cmd: C = from_js(req, "request").map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
+            let report = Rc::new(CallReport::default());
+            per_call.core.report = Some(Rc::clone(&report));
             let out = abortable(
                 per_call.abort.as_ref(),
                 C::ENDPOINT,
@@ -273,7 +295,9 @@ impl TimClient {
             )
             .await
             .map_err(|e| throw(&e))?;
-            to_js(&out)
+            let js = to_js(&out)?;
+            attach_report(&js, &report);
+            Ok(js)
         }))
     }
 
@@ -379,7 +403,7 @@ impl TimClient {
     ///   cursor = page.nextCursor;
     /// }
     /// ```
-    #[wasm_bindgen(js_name = getList, unchecked_return_type = "Promise<GetListPage>")]
+    #[wasm_bindgen(js_name = getList, unchecked_return_type = "Promise<GetListPage & TimCallInfo>")]
     pub fn get_list(
         &self,
         #[wasm_bindgen(unchecked_param_type = "GetListRequest")] request: JsValue,
@@ -390,7 +414,7 @@ impl TimClient {
 
     /// `v4/recentcontact/get_contact_group`: one page of all conversations that
     /// have marks or groups, plus the user's conversation groups.
-    #[wasm_bindgen(js_name = getContactGroup, unchecked_return_type = "Promise<ContactGroupPage>")]
+    #[wasm_bindgen(js_name = getContactGroup, unchecked_return_type = "Promise<ContactGroupPage & TimCallInfo>")]
     pub fn get_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "GetContactGroupRequest")] request: JsValue,
@@ -402,7 +426,7 @@ impl TimClient {
     /// `v4/recentcontact/search_contact_group`: marks and groups of given
     /// conversations. More than 300 are split into calls of 300 (one after
     /// the other, or `concurrency` at a time) and merged in input order.
-    #[wasm_bindgen(js_name = searchContactGroup, unchecked_return_type = "Promise<SearchContactGroupResult>")]
+    #[wasm_bindgen(js_name = searchContactGroup, unchecked_return_type = "Promise<SearchContactGroupResult & TimCallInfo>")]
     pub fn search_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SearchContactGroupRequest")] request: JsValue,
@@ -419,7 +443,7 @@ impl TimClient {
 
     /// `v4/recentcontact/update_contact_group`: rename a conversation group
     /// (`newName`), or add / remove conversations (per-item results).
-    #[wasm_bindgen(js_name = updateContactGroup, unchecked_return_type = "Promise<UpdateContactGroupResult>")]
+    #[wasm_bindgen(js_name = updateContactGroup, unchecked_return_type = "Promise<UpdateContactGroupResult & TimCallInfo>")]
     pub fn update_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "UpdateContactGroupRequest")] request: JsValue,
@@ -429,7 +453,7 @@ impl TimClient {
     }
 
     /// `v4/sns/group_get`: a user's friend groups (with friends if `needFriends`).
-    #[wasm_bindgen(js_name = snsGroupGet, unchecked_return_type = "Promise<SnsGroupGetResult>")]
+    #[wasm_bindgen(js_name = snsGroupGet, unchecked_return_type = "Promise<SnsGroupGetResult & TimCallInfo>")]
     pub fn sns_group_get(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SnsGroupGetRequest")] request: JsValue,
@@ -439,7 +463,7 @@ impl TimClient {
     }
 
     /// `v4/recentcontact/create_contact_group`: create one conversation group.
-    #[wasm_bindgen(js_name = createContactGroup, unchecked_return_type = "Promise<CreateContactGroupResult>")]
+    #[wasm_bindgen(js_name = createContactGroup, unchecked_return_type = "Promise<CreateContactGroupResult & TimCallInfo>")]
     pub fn create_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "CreateContactGroupRequest")] request: JsValue,
@@ -449,7 +473,7 @@ impl TimClient {
     }
 
     /// `v4/recentcontact/del_contact_group`: delete one conversation group.
-    #[wasm_bindgen(js_name = delContactGroup, unchecked_return_type = "Promise<DelContactGroupResult>")]
+    #[wasm_bindgen(js_name = delContactGroup, unchecked_return_type = "Promise<DelContactGroupResult & TimCallInfo>")]
     pub fn del_contact_group(
         &self,
         #[wasm_bindgen(unchecked_param_type = "DelContactGroupRequest")] request: JsValue,
@@ -472,7 +496,7 @@ impl TimClient {
     ///   { conversation: { type: "c2c", userId: "bob" }, set: ["star", 40], clear: ["unread"] },
     /// ]});
     /// ```
-    #[wasm_bindgen(js_name = markContact, unchecked_return_type = "Promise<MarkContactResult>")]
+    #[wasm_bindgen(js_name = markContact, unchecked_return_type = "Promise<MarkContactResult & TimCallInfo>")]
     pub fn mark_contact(
         &self,
         #[wasm_bindgen(unchecked_param_type = "MarkContactRequest")] request: JsValue,
@@ -498,7 +522,7 @@ impl TimClient {
     }
 
     /// `v4/sns/group_add`: create friend groups, optionally with friends (per-friend results).
-    #[wasm_bindgen(js_name = snsGroupAdd, unchecked_return_type = "Promise<SnsGroupAddResult>")]
+    #[wasm_bindgen(js_name = snsGroupAdd, unchecked_return_type = "Promise<SnsGroupAddResult & TimCallInfo>")]
     pub fn sns_group_add(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SnsGroupAddRequest")] request: JsValue,
@@ -508,7 +532,7 @@ impl TimClient {
     }
 
     /// `v4/sns/group_delete`: delete friend groups.
-    #[wasm_bindgen(js_name = snsGroupDelete, unchecked_return_type = "Promise<SnsGroupDeleteResult>")]
+    #[wasm_bindgen(js_name = snsGroupDelete, unchecked_return_type = "Promise<SnsGroupDeleteResult & TimCallInfo>")]
     pub fn sns_group_delete(
         &self,
         #[wasm_bindgen(unchecked_param_type = "SnsGroupDeleteRequest")] request: JsValue,

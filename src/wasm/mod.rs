@@ -366,6 +366,17 @@ export interface VerifyUserSigOptions {
   dangerouslyAllowBrowser?: boolean;
 }
 
+/**
+ * What every method's result also carries, as non-enumerable properties (so they stay out of
+ * `JSON.stringify`, spreads and deep-equality checks).
+ */
+export interface TimCallInfo {
+  /** The `random` query value of the call's last request, to match the server's logs. */
+  readonly random?: number;
+  /** HTTP attempts the call took: retries and chunks included. */
+  readonly attempts: number;
+}
+
 /** Which phase of a call failed. */
 export type TimErrorKind =
   | "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";

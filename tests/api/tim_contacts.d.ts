@@ -162,6 +162,17 @@ export interface VerifyUserSigOptions {
     dangerouslyAllowBrowser?: boolean;
 }
 
+/**
+ * What every method's result also carries, as non-enumerable properties (so they stay out of
+ * `JSON.stringify`, spreads and deep-equality checks).
+ */
+export interface TimCallInfo {
+    /** The `random` query value of the call's last request, to match the server's logs. */
+    readonly random?: number;
+    /** HTTP attempts the call took: retries and chunks included. */
+    readonly attempts: number;
+}
+
 /** Which phase of a call failed. */
 export type TimErrorKind =
 | "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";
@@ -1082,11 +1093,11 @@ export class TimClient {
     /**
      * `v4/recentcontact/create_contact_group`: create one conversation group.
      */
-    createContactGroup(request: CreateContactGroupRequest, options?: TimCallOptions): Promise<CreateContactGroupResult>;
+    createContactGroup(request: CreateContactGroupRequest, options?: TimCallOptions): Promise<CreateContactGroupResult & TimCallInfo>;
     /**
      * `v4/recentcontact/del_contact_group`: delete one conversation group.
      */
-    delContactGroup(request: DelContactGroupRequest, options?: TimCallOptions): Promise<DelContactGroupResult>;
+    delContactGroup(request: DelContactGroupRequest, options?: TimCallOptions): Promise<DelContactGroupResult & TimCallInfo>;
     /**
      * `v4/recentcontact/delete`: remove a conversation from a user's list.
      */
@@ -1095,7 +1106,7 @@ export class TimClient {
      * `v4/recentcontact/get_contact_group`: one page of all conversations that
      * have marks or groups, plus the user's conversation groups.
      */
-    getContactGroup(request: GetContactGroupRequest, options?: TimCallOptions): Promise<ContactGroupPage>;
+    getContactGroup(request: GetContactGroupRequest, options?: TimCallOptions): Promise<ContactGroupPage & TimCallInfo>;
     /**
      * `v4/recentcontact/get_list`: one page of a user's conversations, pinned
      * first. Pass the page's `nextCursor` as `cursor` until `complete`.
@@ -1111,7 +1122,7 @@ export class TimClient {
      * }
      * ```
      */
-    getList(request: GetListRequest, options?: TimCallOptions): Promise<GetListPage>;
+    getList(request: GetListRequest, options?: TimCallOptions): Promise<GetListPage & TimCallInfo>;
     /**
      * Every conversation of `fromAccount` that has marks or conversation
      * groups (`get_contact_group`), page by page as you iterate. Same shape
@@ -1159,7 +1170,7 @@ export class TimClient {
      * ]});
      * ```
      */
-    markContact(request: MarkContactRequest, options?: TimCallOptions): Promise<MarkContactResult>;
+    markContact(request: MarkContactRequest, options?: TimCallOptions): Promise<MarkContactResult & TimCallInfo>;
     /**
      * Creates a client. Validates the options; makes no request.
      *
@@ -1171,24 +1182,24 @@ export class TimClient {
      * conversations. More than 300 are split into calls of 300 (one after
      * the other, or `concurrency` at a time) and merged in input order.
      */
-    searchContactGroup(request: SearchContactGroupRequest, options?: TimCallOptions): Promise<SearchContactGroupResult>;
+    searchContactGroup(request: SearchContactGroupRequest, options?: TimCallOptions): Promise<SearchContactGroupResult & TimCallInfo>;
     /**
      * `v4/sns/group_add`: create friend groups, optionally with friends (per-friend results).
      */
-    snsGroupAdd(request: SnsGroupAddRequest, options?: TimCallOptions): Promise<SnsGroupAddResult>;
+    snsGroupAdd(request: SnsGroupAddRequest, options?: TimCallOptions): Promise<SnsGroupAddResult & TimCallInfo>;
     /**
      * `v4/sns/group_delete`: delete friend groups.
      */
-    snsGroupDelete(request: SnsGroupDeleteRequest, options?: TimCallOptions): Promise<SnsGroupDeleteResult>;
+    snsGroupDelete(request: SnsGroupDeleteRequest, options?: TimCallOptions): Promise<SnsGroupDeleteResult & TimCallInfo>;
     /**
      * `v4/sns/group_get`: a user's friend groups (with friends if `needFriends`).
      */
-    snsGroupGet(request: SnsGroupGetRequest, options?: TimCallOptions): Promise<SnsGroupGetResult>;
+    snsGroupGet(request: SnsGroupGetRequest, options?: TimCallOptions): Promise<SnsGroupGetResult & TimCallInfo>;
     /**
      * `v4/recentcontact/update_contact_group`: rename a conversation group
      * (`newName`), or add / remove conversations (per-item results).
      */
-    updateContactGroup(request: UpdateContactGroupRequest, options?: TimCallOptions): Promise<UpdateContactGroupResult>;
+    updateContactGroup(request: UpdateContactGroupRequest, options?: TimCallOptions): Promise<UpdateContactGroupResult & TimCallInfo>;
     /**
      * The base URL requests go to.
      */

@@ -37,10 +37,15 @@ export default function register(test, ctx) {
   test("robust: a 502, a dropped connection and a 60018 are retried until the call succeeds", async () => {
     const retries = [];
     const urls = [];
-    const tim = await client({ onRetry: (e) => retries.push(e), onRequest: (e) => urls.push(e.url) });
+    const randoms = [];
+    const tim = await client({ onRetry: (e) => retries.push(e), onRequest: (e) => (urls.push(e.url), randoms.push(e.random)) });
     await control("config", { faults: { script: ["http502", "drop", "error:60018"] } });
     const r = await tim.snsGroupGet({ fromAccount: "alice" });
     assert.ok(r.groups.length > 0);
+    // The result carries the last request's random and the attempts, out of the data.
+    assert.equal(r.random, randoms[randoms.length - 1]);
+    assert.equal(r.attempts, urls.length);
+    assert.ok(!Object.keys(r).includes("random") && !JSON.stringify(r).includes('"attempts"'));
     // Deno's and Chromium's fetch resend a request by themselves when a reused
     // keep-alive connection closes without an answer, so there the "drop"
     // never reaches the SDK: 2 retries, not 3. Node's undici does not.
