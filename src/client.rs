@@ -556,14 +556,12 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     )
                     .await
             }
-            None => match self.signer.sign(&self.config.identifier).await {
-                Ok(sig) if sig.is_empty() => Err("the signer returned an empty UserSig".into()),
-                Ok(usersig) => Ok(CachedSig {
+            None => crate::sigcache::sign_once(&self.signer, &self.config.identifier)
+                .await
+                .map(|usersig| CachedSig {
                     usersig,
                     cached: false,
                 }),
-                Err(e) => Err(e),
-            },
         };
         match got {
             Ok(sig) => {
@@ -571,7 +569,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 *call_sig = Some(sig);
                 Ok(usersig)
             }
-            Err(msg) if msg == "the signer returned an empty UserSig" => Err(Error::signing(msg)),
+            Err(msg) if msg == crate::sigcache::EMPTY_USERSIG => Err(Error::signing(msg)),
             Err(msg) => Err(Error::signing(format!("the signer failed: {msg}"))),
         }
     }

@@ -178,11 +178,7 @@ impl SigCache {
                 cache: self,
                 done: false,
             };
-            let result = match signer.sign(identifier).await {
-                Ok(sig) if sig.is_empty() => Err("the signer returned an empty UserSig".to_owned()),
-                Ok(sig) => Ok(sig),
-                Err(e) => Err(e),
-            };
+            let result = sign_once(signer, identifier).await;
             guard.done = true;
             let mut s = self.state.borrow_mut();
             let out = result.map(|usersig| {
@@ -212,6 +208,20 @@ impl SigCache {
             }
             return out;
         }
+    }
+}
+
+/// The message of a signer that answered with an empty UserSig.
+pub(crate) const EMPTY_USERSIG: &str = "the signer returned an empty UserSig";
+
+/// Asks the signer once; an empty answer is a failure ([`EMPTY_USERSIG`]).
+pub(crate) async fn sign_once<S: Signer + ?Sized>(
+    signer: &S,
+    identifier: &str,
+) -> Result<String, String> {
+    match signer.sign(identifier).await {
+        Ok(sig) if sig.is_empty() => Err(EMPTY_USERSIG.to_owned()),
+        other => other,
     }
 }
 

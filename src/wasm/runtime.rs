@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::client::get;
 use crate::error::Error;
 use crate::transport::Clock;
 
@@ -81,10 +82,6 @@ impl Drop for Sleep {
 #[derive(Clone)]
 pub(crate) struct Abort {
     signal: JsValue,
-}
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 impl Abort {
