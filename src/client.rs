@@ -29,7 +29,7 @@ use crate::model::{
     SnsGroupGetRequest, SnsGroupGetResult, UpdateContactGroupRequest, UpdateContactGroupResult,
 };
 use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{RateLimiter, Reservation};
 use crate::region::Region;
 use crate::retry::{self, RetryPolicy, Verdict};
 use crate::sigcache::{CachedSig, SigCache};
@@ -420,13 +420,15 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 Err(e) => return Err(fail(e, attempt, &delays, last_random)),
             };
             if let Some(limiter) = &self.limiter {
-                let wait = limiter.reserve(C::ENDPOINT, self.clock.now_ms());
-                if wait > 0 {
-                    self.clock.sleep(wait).await;
+                // Dropped unspent (an abort during the wait), the token goes back.
+                let token = Reservation::take(limiter, C::ENDPOINT, self.clock.now_ms());
+                if token.wait_ms > 0 {
+                    self.clock.sleep(token.wait_ms).await;
                     if opts.cancelled() {
                         return Err(fail(Error::aborted(), attempt, &delays, last_random));
                     }
                 }
+                token.spend();
             }
             attempt += 1;
             let random = self.entropy.random_u32();

@@ -57,6 +57,12 @@ impl TokenBucket {
             }
         }
     }
+
+    /// Gives back a token taken by [`TokenBucket::reserve`] whose request was
+    /// never sent (the call was cancelled while it waited).
+    pub fn refund(&mut self) {
+        self.tokens = (self.tokens + 1.0).min(self.capacity);
+    }
 }
 
 /// Token buckets keyed by endpoint, all with the same rate.
@@ -97,6 +103,48 @@ impl RateLimiter {
             .or_insert_with(|| TokenBucket::new(self.calls_per_second, self.burst, now_ms))
             .reserve(now_ms)
     }
+
+    /// Gives back a token of `endpoint` whose request was never sent.
+    pub fn refund(&self, endpoint: &'static str) {
+        if let Some(bucket) = self.buckets.borrow_mut().get_mut(endpoint) {
+            bucket.refund();
+        }
+    }
+}
+
+/// A token taken for one attempt: given back on drop unless [`Reservation::spend`]
+/// was called, so an attempt cancelled while it waits leaves no debt behind.
+pub struct Reservation<'a> {
+    limiter: &'a RateLimiter,
+    endpoint: &'static str,
+    /// How long to wait before sending, in milliseconds.
+    pub wait_ms: u32,
+    spent: bool,
+}
+
+impl<'a> Reservation<'a> {
+    /// Takes a token for `endpoint` at `now_ms`.
+    pub fn take(limiter: &'a RateLimiter, endpoint: &'static str, now_ms: u64) -> Self {
+        Reservation {
+            limiter,
+            endpoint,
+            wait_ms: limiter.reserve(endpoint, now_ms),
+            spent: false,
+        }
+    }
+
+    /// The request is going out: the token is used.
+    pub fn spend(mut self) {
+        self.spent = true;
+    }
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.spent {
+            self.limiter.refund(self.endpoint);
+        }
+    }
 }
 
 impl Default for RateLimiter {
@@ -126,6 +174,16 @@ mod tests {
             assert_eq!(b.reserve(100_000), 0);
         }
         assert_eq!(b.reserve(100_000), 5);
+    }
+
+    #[test]
+    fn an_unsent_reservation_is_given_back() {
+        let l = RateLimiter::with_burst(100, 1);
+        Reservation::take(&l, "e", 0).spend();
+        let waiting = Reservation::take(&l, "e", 0);
+        assert_eq!(waiting.wait_ms, 10);
+        drop(waiting); // cancelled while waiting: no debt left
+        assert_eq!(Reservation::take(&l, "e", 0).wait_ms, 10);
     }
 
     #[test]
