@@ -176,25 +176,11 @@ fn check_envelope(body: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Parses an answer. Natively the error names the JSON path of the first
-/// problem (serde_path_to_error); the WebAssembly build reports serde_json's
-/// line and column instead, because path tracking doubles the code of every
-/// answer type (about 100 KB of wasm).
+/// Parses an answer; the error names the JSON path of the first problem
+/// (`ContactItem[3].Type`), recovered from serde_json's position only when
+/// parsing failed ([`crate::jsonpath`]).
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let mut de = serde_json::Deserializer::from_slice(body);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            Error::decode(&path, e.into_inner().to_string())
-        })?;
-        de.end().map_err(|e| Error::decode("", e.to_string()))?;
-        Ok(value)
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        serde_json::from_slice(body).map_err(|e| Error::decode("", e.to_string()))
-    }
+    crate::jsonpath::decode(body).map_err(|e| Error::decode(&e.path, e.message))
 }
 
 /// Serializes a wire body; wire structs hold only strings and integers.

@@ -19,7 +19,8 @@ extern "C" {
 }
 
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
-/// path (`conversations[2].userId`), or `what` at the top level.
+/// path (`conversations[2].userId`, see [`crate::jsonpath`]), or `what` at
+/// the top level.
 ///
 /// Requests come in as JSON text: one `JSON.stringify` in JS, one serde_json
 /// parse in Rust. That lets `deny_unknown_fields` catch typos such as
@@ -34,33 +35,9 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| Error::invalid(what, "is not plain data (functions, cycles?)"))?;
-    let mut de = serde_json::Deserializer::from_str(&json);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        // serde_json appends " at line 1 column N": meaningless for a JS object.
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
-        // "missing field `userId`" / "unknown field `fromAcount`, expected ...":
-        // name that field in the path too.
-        let missing = ["missing field `", "unknown field `"]
-            .iter()
-            .find_map(|prefix| message.strip_prefix(prefix))
-            .and_then(|rest| rest.split('`').next());
-        let mut field = if path == "." { String::new() } else { path };
-        if let Some(name) = missing.filter(|name| !field.ends_with(name)) {
-            if !field.is_empty() {
-                field.push('.');
-            }
-            field.push_str(name);
-        }
-        if field.is_empty() {
-            field = what.to_owned();
-        }
-        Error::invalid(&field, message)
+    crate::jsonpath::decode(json.as_bytes()).map_err(|e| {
+        let field = if e.path.is_empty() { what } else { &e.path };
+        Error::invalid(field, e.message)
     })
 }
 
