@@ -34,7 +34,8 @@ use crate::region::Region;
 use crate::retry::{self, RetryPolicy, Verdict};
 use crate::sigcache::{CachedSig, SigCache};
 use crate::transport::{
-    scrub_secret, Clock, Entropy, HttpRequest, NoClock, Signer, Transport, TransportError,
+    scrub_secret, Clock, Entropy, HttpRequest, HttpResponse, NoClock, Signer, Transport,
+    TransportError,
 };
 
 /// The UserSig, raw and percent-encoded, scrubbed from a host message.
@@ -399,8 +400,30 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         cmd: &C,
         opts: &CallOptions,
     ) -> Result<C::Output, Error> {
-        let timeout_ms = opts.timeout_ms.unwrap_or(self.config.timeout_ms);
         let body = cmd.to_body().map_err(|e| e.at(C::ENDPOINT, None))?;
+        let mut out = None;
+        let mut parse = |resp: &HttpResponse| {
+            out = Some(parse_response(cmd, resp)?);
+            Ok(())
+        };
+        self.run(C::ENDPOINT, C::IDEMPOTENT, body, opts, &mut parse)
+            .await?;
+        out.ok_or_else(|| Error::decode("", "no answer was parsed").at(C::ENDPOINT, None))
+    }
+
+    /// The attempt loop of [`Client::execute_with`], written once for every
+    /// command (not once per command type: in WebAssembly each copy of this
+    /// state machine cost kilobytes). `parse` reads a successful answer and
+    /// keeps the result; its error counts like any other for retries.
+    async fn run(
+        &self,
+        endpoint: &'static str,
+        idempotent: bool,
+        body: String,
+        opts: &CallOptions,
+        parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let timeout_ms = opts.timeout_ms.unwrap_or(self.config.timeout_ms);
         let mut attempt = 0u32;
         let mut delays: Vec<u32> = Vec::new();
         let mut resigned = false;
@@ -409,7 +432,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         let mut last_random = None;
         loop {
             let fail = |e: Error, attempt: u32, delays: &Vec<u32>, random: Option<u32>| {
-                e.at(C::ENDPOINT, random)
+                e.at(endpoint, random)
                     .with_attempts(attempt, delays.clone())
             };
             if opts.cancelled() {
@@ -421,7 +444,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             };
             if let Some(limiter) = &self.limiter {
                 // Dropped unspent (an abort during the wait), the token goes back.
-                let token = Reservation::take(limiter, C::ENDPOINT, self.clock.now_ms());
+                let token = Reservation::take(limiter, endpoint, self.clock.now_ms());
                 if token.wait_ms > 0 {
                     self.clock.sleep(token.wait_ms).await;
                     if opts.cancelled() {
@@ -438,7 +461,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             }
             let req = HttpRequest {
                 url: build_url(
-                    C::ENDPOINT,
+                    endpoint,
                     &RequestParams {
                         base_url: &self.config.base_url,
                         sdk_app_id: self.config.sdk_app_id,
@@ -453,7 +476,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             };
             if let Some(o) = &self.observer {
                 o.on_request(&RequestEvent {
-                    endpoint: C::ENDPOINT,
+                    endpoint,
                     url: req.redacted_url(),
                     body: &req.body,
                     random,
@@ -466,8 +489,9 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             let result = match sent {
                 // An answer may echo the URL (a proxy's error page, a hostile
                 // server): its texts lose the UserSig like transport messages do.
-                Ok(resp) => parse_response(cmd, &resp)
-                    .map_err(|e| e.scrubbed(&[&usersig, &percent_encoded(&usersig)])),
+                Ok(resp) => {
+                    parse(&resp).map_err(|e| e.scrubbed(&[&usersig, &percent_encoded(&usersig)]))
+                }
                 Err(e) => Err(match e {
                     // The host's message may quote the URL, and with it the UserSig.
                     TransportError::Network(msg) => Error::transport(scrub(&msg, &usersig), None),
@@ -477,10 +501,10 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 }),
             };
             let err = match result {
-                Ok(out) => {
+                Ok(()) => {
                     if let Some(o) = &self.observer {
                         o.on_response(&ResponseEvent {
-                            endpoint: C::ENDPOINT,
+                            endpoint,
                             random,
                             attempt,
                             status,
@@ -488,13 +512,13 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                             error: None,
                         });
                     }
-                    return Ok(out);
+                    return Ok(());
                 }
                 Err(e) => fail(e, attempt, &delays, Some(random)),
             };
             if let Some(o) = &self.observer {
                 o.on_response(&ResponseEvent {
-                    endpoint: C::ENDPOINT,
+                    endpoint,
                     random,
                     attempt,
                     status,
@@ -502,7 +526,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     error: Some(&err),
                 });
             }
-            let delay = match retry::decide(&self.retry, &err, C::IDEMPOTENT, attempt, resigned) {
+            let delay = match retry::decide(&self.retry, &err, idempotent, attempt, resigned) {
                 Verdict::GiveUp => return Err(err),
                 Verdict::Resign => {
                     resigned = true;
@@ -514,7 +538,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             };
             if let Some(o) = &self.observer {
                 o.on_retry(&RetryEvent {
-                    endpoint: C::ENDPOINT,
+                    endpoint,
                     attempt,
                     delay_ms: delay.unwrap_or(0),
                     error: &err,

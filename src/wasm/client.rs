@@ -7,7 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{from_js, throw, to_js};
+use super::convert::{from_js, throw, to_js_value};
 use super::fetch::{CryptoEntropy, FetchTransport};
 use super::list::{ContactGroupItemList, ConversationList};
 use super::observe::JsObserver;
@@ -167,7 +167,7 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
         config,
         FetchTransport::new(fetch),
         JsSigner::new(signer),
-        CryptoEntropy,
+        CryptoEntropy::default(),
     )
     .with_clock(JsClock)
     .with_retry(retry)
@@ -266,8 +266,35 @@ fn attach_report(result: &JsValue, report: &CallReport) {
     define("attempts", report.attempts().into());
 }
 
+/// A parsed call waiting for its per-call options: runs it and converts
+/// the result for JS.
+type Job = Box<dyn FnOnce(CallOptions) -> super::convert::JsFutureOf<Result<JsValue, Error>>>;
+
+/// Reads the per-call options and runs `job` under them. Not generic: the
+/// async plumbing every method shares exists once in the wasm (one copy per
+/// command type cost about 2.5 KB each).
+fn spawn_call(
+    endpoint: &'static str,
+    job: Result<Job, Error>,
+    options: JsValue,
+) -> js_sys::Promise {
+    super::convert::promise(Box::pin(async move {
+        let mut per_call =
+            parse_call_options(&options).map_err(|e| throw(&e.at(endpoint, None)))?;
+        let job = job.map_err(|e| throw(&e.at(endpoint, None)))?;
+        let report = Rc::new(CallReport::default());
+        per_call.core.report = Some(Rc::clone(&report));
+        let js = abortable(per_call.abort.as_ref(), endpoint, job(per_call.core))
+            .await
+            .map_err(|e| throw(&e))?;
+        attach_report(&js, &report);
+        Ok(js)
+    }))
+}
+
 impl TimClient {
-    /// Reads the request and options, runs `run`, converts the result or error.
+    /// Reads the request now (a bad one rejects the promise), then runs `run`
+    /// under the per-call options and converts the result or error.
     fn call_with<C, F, Fut>(
         &self,
         req: JsValue,
@@ -281,24 +308,12 @@ impl TimClient {
         Fut: std::future::Future<Output = Result<C::Output, Error>> + 'static,
     {
         let client = Rc::clone(&self.inner);
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        super::convert::promise(Box::pin(async move {
-            let mut per_call =
-                parse_call_options(&options).map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
-            let cmd: C = from_js(req, "request").map_err(|e| throw(&e.at(C::ENDPOINT, None)))?;
-            let report = Rc::new(CallReport::default());
-            per_call.core.report = Some(Rc::clone(&report));
-            let out = abortable(
-                per_call.abort.as_ref(),
-                C::ENDPOINT,
-                run(client, cmd, per_call.core),
-            )
-            .await
-            .map_err(|e| throw(&e))?;
-            let js = to_js(&out)?;
-            attach_report(&js, &report);
-            Ok(js)
-        }))
+        let job = from_js::<C>(req, "request").map(|cmd| -> Job {
+            Box::new(move |opts| {
+                Box::pin(async move { to_js_value(&run(client, cmd, opts).await?) })
+            })
+        });
+        spawn_call(C::ENDPOINT, job, options.unwrap_or(JsValue::UNDEFINED))
     }
 
     fn call<C>(&self, req: JsValue, options: Option<JsValue>) -> js_sys::Promise
