@@ -4,7 +4,7 @@
 //! so does dropping the `send` future (how a caller's `AbortSignal` reaches
 //! the fetch in flight).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -16,6 +16,24 @@ use super::runtime::{clear_timeout, set_timeout};
 use crate::transport::{
     Entropy, HttpRequest, HttpResponse, Transport, TransportError, CONTENT_TYPE,
 };
+
+#[wasm_bindgen(inline_js = r#"
+export function tim_call_fetch(fetch, url, body, type, signal) {
+  return fetch(url, { method: "POST", headers: { "Content-Type": type }, body, signal });
+}
+"#)]
+extern "C" {
+    /// Calls a caller's `fetch` with the request (the init object is built
+    /// in JS: one boundary call instead of one per property).
+    #[wasm_bindgen(js_name = tim_call_fetch, catch)]
+    fn call_fetch(
+        fetch: &js_sys::Function,
+        url: &str,
+        body: &str,
+        content_type: &str,
+        signal: &web_sys::AbortSignal,
+    ) -> Result<JsValue, JsValue>;
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -48,14 +66,7 @@ impl FetchTransport {
                 .await
                 .map_err(|e| JsValue::from_str(&e.to_string())),
             Some(fetch) => {
-                let init = js_sys::Object::new();
-                let headers = js_sys::Object::new();
-                js_sys::Reflect::set(&headers, &"Content-Type".into(), &CONTENT_TYPE.into())?;
-                js_sys::Reflect::set(&init, &"method".into(), &HttpRequest::METHOD.into())?;
-                js_sys::Reflect::set(&init, &"headers".into(), &headers)?;
-                js_sys::Reflect::set(&init, &"body".into(), &req.body.as_str().into())?;
-                js_sys::Reflect::set(&init, &"signal".into(), signal)?;
-                let promise = fetch.call2(&JsValue::UNDEFINED, &req.url.as_str().into(), &init)?;
+                let promise = call_fetch(fetch, &req.url, &req.body, CONTENT_TYPE, signal)?;
                 let response = JsFuture::from(js_sys::Promise::resolve(&promise)).await?;
                 if !response.is_object() {
                     return Err(JsValue::from_str(
@@ -133,7 +144,14 @@ impl Transport for FetchTransport {
 
 /// `crypto.getRandomValues`, present in browsers, workers, Deno and Node >= 19
 /// (the package's Node entry installs `node:crypto`'s webcrypto on Node 18).
-pub(crate) struct CryptoEntropy;
+/// Draws 64 values per call into a buffer: one `getRandomValues` costs
+/// microseconds in Node (bench/overhead), about as much as a whole small page.
+#[derive(Default)]
+pub(crate) struct CryptoEntropy {
+    buffer: RefCell<Vec<u32>>,
+}
+
+const ENTROPY_BATCH: u32 = 64;
 
 impl CryptoEntropy {
     /// Checks that `crypto.getRandomValues` works here.
@@ -144,9 +162,16 @@ impl CryptoEntropy {
 
 impl Entropy for CryptoEntropy {
     fn random_u32(&self) -> u32 {
-        let buf = js_sys::Uint32Array::new_with_length(1);
-        match get_random_values(&buf) {
-            Ok(_) => buf.get_index(0),
+        let mut buffer = self.buffer.borrow_mut();
+        if let Some(v) = buffer.pop() {
+            return v;
+        }
+        let fresh = js_sys::Uint32Array::new_with_length(ENTROPY_BATCH);
+        match get_random_values(&fresh) {
+            Ok(_) => {
+                *buffer = fresh.to_vec();
+                buffer.pop().unwrap_or_default()
+            }
             // Checked when the client was made; should it vanish, stay unique enough.
             Err(_) => (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
         }
