@@ -259,6 +259,58 @@ mod tests {
     }
 
     #[test]
+    fn request_types_keep_positions_in_enums() {
+        use crate::model::{MarkContactRequest, SearchContactGroupRequest};
+        let search = |conv: &str| {
+            let json = format!(
+                r#"{{"fromAccount":"a","conversations":[{{"type":"c2c","userId":"u"}},{conv}]}}"#
+            );
+            let e = decode::<SearchContactGroupRequest>(json.as_bytes()).unwrap_err();
+            (e.path, e.message)
+        };
+        assert_eq!(search(r#"{"type":"c2c"}"#).0, "conversations[1].userId");
+        assert_eq!(search(r#"{"groupId":"g"}"#).0, "conversations[1].type");
+        assert_eq!(
+            search(r#"{"type":"room","groupId":"g"}"#),
+            (
+                "conversations[1].type".into(),
+                "unknown variant `room`, expected `c2c` or `group`".into()
+            )
+        );
+        assert_eq!(
+            search(r#"{"type":"group","groupId":7}"#).0,
+            "conversations[1].groupId"
+        );
+        assert_eq!(
+            search(r#"{"type":"group","groupId":"g","userId":"u"}"#).0,
+            "conversations[1].userId"
+        );
+        assert_eq!(
+            search(r#"{"type":"c2c","userID":"u"}"#).0,
+            "conversations[1].userID"
+        );
+        let mark = |set: &str| {
+            let json = format!(
+                r#"{{"fromAccount":"a","items":[{{"conversation":{{"type":"c2c","userId":"u"}},"set":{set}}}]}}"#
+            );
+            decode::<MarkContactRequest>(json.as_bytes())
+                .unwrap_err()
+                .path
+        };
+        assert_eq!(mark(r#"["star","bogus"]"#), "items[0].set[1]");
+        assert_eq!(mark(r#"["star",300]"#), "items[0].set[1]");
+        assert_eq!(mark(r#"[true]"#), "items[0].set[0]");
+        let ok: MarkContactRequest = decode(
+            br#"{"fromAccount":"a","items":[{"conversation":{"userId":"u","type":"c2c"},"set":["hide",40]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.items[0].conversation,
+            crate::model::ConversationRef::c2c("u")
+        );
+    }
+
+    #[test]
     fn multi_line_text_and_whitespace() {
         let json = "{\n  \"fromAccount\": \"a\",\n  \"items\": [\n    { \"userId\": \"x\" },\n    { \"userId\" : 7 }\n  ]\n}";
         assert_eq!(err(json).0, "items[1].userId");

@@ -562,8 +562,10 @@ struct CreateGroupResultWire {
 struct ItemResultWire {
     #[serde(rename = "ContactItem")]
     item: WireContactIn,
-    #[serde(flatten)]
-    result: WireResult,
+    #[serde(rename = "ResultCode")]
+    code: i64,
+    #[serde(rename = "ResultInfo", default, deserialize_with = "lenient_string")]
+    info: Option<String>,
 }
 
 impl Command for CreateContactGroupRequest {
@@ -605,7 +607,10 @@ impl Command for CreateContactGroupRequest {
             .map(|(i, r)| {
                 outcome(
                     &r.item,
-                    r.result,
+                    WireResult {
+                        code: r.code,
+                        info: r.info,
+                    },
                     &format!("GroupResultItem[0].ResultItem[{i}].ContactItem"),
                 )
             })
@@ -803,7 +808,16 @@ impl Command for MarkContactRequest {
             .items
             .into_iter()
             .enumerate()
-            .map(|(i, r)| outcome(&r.item, r.result, &format!("ResultItem[{i}].ContactItem")))
+            .map(|(i, r)| {
+                outcome(
+                    &r.item,
+                    WireResult {
+                        code: r.code,
+                        info: r.info,
+                    },
+                    &format!("ResultItem[{i}].ContactItem"),
+                )
+            })
             .collect::<Result<Vec<_>, Error>>()?;
         let requested: Vec<&ConversationRef> = self.items.iter().map(|c| &c.conversation).collect();
         Ok(MarkContactResult {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{decode_json, encode_json, Command, WireResult};
+use super::{decode_json, encode_json, Command};
 use crate::error::Error;
 use crate::limits::{MAX_FRIEND_GROUPS, MAX_GROUP_ADD_FRIENDS};
 use crate::model::{
@@ -116,8 +116,14 @@ struct GroupAddAnswer {
 struct GroupAddItem {
     #[serde(rename = "To_Account")]
     user_id: String,
-    #[serde(flatten)]
-    result: WireResult,
+    #[serde(rename = "ResultCode")]
+    code: i64,
+    #[serde(
+        rename = "ResultInfo",
+        default,
+        deserialize_with = "super::lenient_string"
+    )]
+    info: Option<String>,
 }
 
 impl Command for SnsGroupAddRequest {
@@ -146,9 +152,9 @@ impl Command for SnsGroupAddRequest {
                 .into_iter()
                 .map(|r| FriendOutcome {
                     user_id: r.user_id,
-                    ok: r.result.code == 0,
-                    code: r.result.code,
-                    info: r.result.info.unwrap_or_default(),
+                    ok: r.code == 0,
+                    code: r.code,
+                    info: r.info.unwrap_or_default(),
                 })
                 .collect(),
             failed_accounts: a.failed,

@@ -19,8 +19,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::marks::Marks;
 
+// Read by a hand-written `Deserialize` (`refs_de` below), not serde's
+// internally-tagged one: that one buffers the object first, which loses the
+// position of an error (so the field path) and costs kilobytes of wasm.
 /// A conversation: with a user (`c2c`) or in a group (`group`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum ConversationRef {
@@ -68,6 +71,72 @@ impl ConversationRef {
                 "a group conversation needs a non-empty groupId",
             )),
             _ => Ok(()),
+        }
+    }
+}
+
+mod refs_de {
+    use super::ConversationRef;
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+
+    const FIELDS: &[&str] = &["type", "userId", "groupId"];
+
+    enum Kind {
+        C2c,
+        Group,
+    }
+
+    impl<'de> Deserialize<'de> for ConversationRef {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(RefVisitor)
+        }
+    }
+
+    struct RefVisitor;
+
+    impl<'de> Visitor<'de> for RefVisitor {
+        type Value = ConversationRef;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(r#"a conversation ({ type: "c2c", userId } or { type: "group", groupId })"#)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConversationRef, A::Error> {
+            let mut kind = None;
+            let mut user_id: Option<String> = None;
+            let mut group_id: Option<String> = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match &*key {
+                    "type" => {
+                        let v = map.next_value::<std::borrow::Cow<'de, str>>()?;
+                        kind = Some(match &*v {
+                            "c2c" => Kind::C2c,
+                            "group" => Kind::Group,
+                            other => {
+                                return Err(de::Error::unknown_variant(other, &["c2c", "group"]))
+                            }
+                        });
+                    }
+                    "userId" => user_id = Some(map.next_value()?),
+                    "groupId" => group_id = Some(map.next_value()?),
+                    other => return Err(de::Error::unknown_field(other, FIELDS)),
+                }
+            }
+            match kind {
+                None => Err(de::Error::missing_field("type")),
+                Some(Kind::C2c) if group_id.is_some() => {
+                    Err(de::Error::unknown_field("groupId", &["type", "userId"]))
+                }
+                Some(Kind::Group) if user_id.is_some() => {
+                    Err(de::Error::unknown_field("userId", &["type", "groupId"]))
+                }
+                Some(Kind::C2c) => user_id
+                    .map(|user_id| ConversationRef::C2c { user_id })
+                    .ok_or_else(|| de::Error::missing_field("userId")),
+                Some(Kind::Group) => group_id
+                    .map(|group_id| ConversationRef::Group { group_id })
+                    .ok_or_else(|| de::Error::missing_field("groupId")),
+            }
         }
     }
 }

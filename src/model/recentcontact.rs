@@ -307,8 +307,10 @@ pub struct DelContactGroupResult {
 
 // ------------------------------------------------------------ mark_contact
 
+// Read by a hand-written `Deserialize` (a string or a number), not serde's
+// untagged one, which buffers the value and loses the error's position.
 /// A mark to set or clear: a built-in name or a custom bit 32..=63.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(untagged)]
 pub enum MarkName {
@@ -316,6 +318,37 @@ pub enum MarkName {
     Builtin(BuiltinMark),
     /// A custom bit, 32..=63.
     Custom(u8),
+}
+
+impl<'de> Deserialize<'de> for MarkName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, Visitor};
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = MarkName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#""star", "unread", "fold", "hide" or a custom bit 32..63"#)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MarkName, E> {
+                Ok(MarkName::Builtin(match v {
+                    "star" => BuiltinMark::Star,
+                    "unread" => BuiltinMark::Unread,
+                    "fold" => BuiltinMark::Fold,
+                    "hide" => BuiltinMark::Hide,
+                    _ => return Err(E::unknown_variant(v, &["star", "unread", "fold", "hide"])),
+                }))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<MarkName, E> {
+                u8::try_from(v)
+                    .map(MarkName::Custom)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<MarkName, E> {
+                Err(E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// The four built-in marks.

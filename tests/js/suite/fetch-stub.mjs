@@ -616,6 +616,27 @@ export default function register(test, ctx) {
     noSigIn(e);
   });
 
+  test("stub: a malformed answer names the JSON path of the bad field", async () => {
+    const items = [
+      { Type: 1, To_Account: "u1", StandardMark: "1" },
+      { Type: 1, To_Account: "u2", StandardMark: "1", ContactGroupId: [1, "two"] },
+    ];
+    const stub = fetchStub([
+      {
+        endpoint: "recentcontact/get_contact_group",
+        body: { From_Account: "user0", StartIndex: 0 },
+        respond: { json: { ContactItem: items, GroupItem: [], CompleteFlag: 1, ...ok } },
+      },
+    ]);
+    const e = await assert.rejects(() => client(stub.fetch).getContactGroup({ fromAccount: "user0" }), (e) => {
+      assert.equal(e.kind, "decode");
+      assert.equal(e.field, "ContactItem[1].ContactGroupId[1]");
+      assert.doesNotMatch(e.message, /at line \d/);
+    });
+    stub.verify();
+    noSigIn(e);
+  });
+
   test("stub: a fetch that rejects becomes kind 'transport' without the UserSig", async () => {
     let calls = 0;
     const fetch = async (url) => {
