@@ -568,6 +568,18 @@ struct ItemResultWire {
     info: Option<String>,
 }
 
+impl ItemResultWire {
+    /// The item and its per-item result (kept as plain fields above: serde's
+    /// `flatten` would buffer every item).
+    fn parts(self) -> (WireContactIn, WireResult) {
+        let result = WireResult {
+            code: self.code,
+            info: self.info,
+        };
+        (self.item, result)
+    }
+}
+
 impl Command for CreateContactGroupRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/create_contact_group";
     // A second create of the same name fails or makes a duplicate.
@@ -605,12 +617,10 @@ impl Command for CreateContactGroupRequest {
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
+                let (item, result) = r.parts();
                 outcome(
-                    &r.item,
-                    WireResult {
-                        code: r.code,
-                        info: r.info,
-                    },
+                    &item,
+                    result,
                     &format!("GroupResultItem[0].ResultItem[{i}].ContactItem"),
                 )
             })
@@ -809,14 +819,8 @@ impl Command for MarkContactRequest {
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
-                outcome(
-                    &r.item,
-                    WireResult {
-                        code: r.code,
-                        info: r.info,
-                    },
-                    &format!("ResultItem[{i}].ContactItem"),
-                )
+                let (item, result) = r.parts();
+                outcome(&item, result, &format!("ResultItem[{i}].ContactItem"))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let requested: Vec<&ConversationRef> = self.items.iter().map(|c| &c.conversation).collect();
