@@ -35,6 +35,8 @@ pub mod ratelimit;
 pub mod region;
 pub mod retry;
 pub mod sigcache;
+#[cfg(any(target_arch = "wasm32", test))]
+mod tape;
 pub mod transport;
 pub mod usersig;
 

@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::Error;
+use crate::tape::Tape;
 
 #[wasm_bindgen(inline_js = r#"
 export function tim_to_json(v) {
@@ -15,6 +16,54 @@ export function tim_to_json(v) {
   } catch {}
   return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x === null ? undefined : x));
 }
+
+export function tim_from_tape(ops, nums, text) {
+  let i = 0, ni = 0, si = 0;
+  const keys = [];
+  const val = () => {
+    const op = ops[i++], n = op >>> 4;
+    switch (op & 15) {
+      case 0: {
+        const o = {};
+        for (let j = 0; j < n; j++) {
+          const kop = ops[i], t = kop & 15;
+          if (t === 10) {
+            i++;
+            o[keys[kop >>> 4]] = val();
+          } else if (t === 11) {
+            const k = text.slice(si, (si += ops[i + 1]));
+            i += 2;
+            keys[kop >>> 4] = k;
+            o[k] = val();
+          } else {
+            const k = String(val());
+            Object.defineProperty(o, k, { value: val(), enumerable: true, writable: true, configurable: true });
+          }
+        }
+        return o;
+      }
+      case 1: {
+        const a = [];
+        for (let j = 0; j < n; j++) a.push(val());
+        return a;
+      }
+      case 2: return text.slice(si, (si += n));
+      case 3: return n;
+      case 4: return nums[ni++];
+      case 5: return true;
+      case 6: return false;
+      case 8: return undefined;
+      case 9: {
+        let b = 0n;
+        for (let j = 3; j >= 0; j--) b = (b << 32n) | BigInt(ops[i + j]);
+        i += 4;
+        return n ? -b : b;
+      }
+    }
+    throw new Error(`tim-contacts: bad result tape op ${op & 15}`);
+  };
+  return val();
+}
 "#)]
 extern "C" {
     /// `JSON.stringify` with `bigint` as decimal strings and `null` as absent
@@ -22,6 +71,10 @@ extern "C" {
     /// most requests have neither; plain throws on a `bigint`).
     #[wasm_bindgen(catch)]
     fn tim_to_json(value: &JsValue) -> Result<JsValue, JsValue>;
+
+    /// Builds the JS value of a [`Tape`] (see [`crate::tape`] for the ops),
+    /// reading the buffers in place.
+    fn tim_from_tape(ops: &[u32], nums: &[f64], text: &str) -> JsValue;
 }
 
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
@@ -47,19 +100,32 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result
     })
 }
 
-/// Writes a result as plain JS objects. Results go out with
-/// serde-wasm-bindgen, object by object: measured faster than JSON text plus
-/// `JSON.parse` for our pages (bench/overhead), and 128-bit integers (mark
-/// sets) become `bigint` on the way.
+/// Writes a result as plain JS objects, through a [`Tape`]: one boundary
+/// crossing per result instead of one per value (serde-wasm-bindgen), and
+/// no JSON text to escape here and parse again there (bench/overhead).
+/// 128-bit integers (mark sets) become `bigint` on the way.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     to_js_value(value).map_err(|e| throw(&e))
 }
 
 /// As [`to_js`], with the error still an [`Error`].
 pub(crate) fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
+    let tape = Tape::of(value)
+        .map_err(|e| Error::decode("", format!("cannot convert the result for JS: {e}")))?;
+    Ok(tim_from_tape(&tape.ops, &tape.nums, &tape.text))
+}
+
+/// Writes a one-off value (a UserSig's details) with serde-wasm-bindgen,
+/// value by value: simplest for a few fields that cross once per script.
+pub(crate) fn small_to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
-        .map_err(|e| Error::decode("", format!("cannot convert the result for JS: {e}")))
+        .map_err(|e| {
+            throw(&Error::decode(
+                "",
+                format!("cannot convert the result for JS: {e}"),
+            ))
+        })
 }
 
 /// A boxed JS-facing future: every method hands one of these to

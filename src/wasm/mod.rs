@@ -21,7 +21,7 @@ mod signer;
 use wasm_bindgen::prelude::*;
 
 use crate::marks::MarksInput;
-use convert::{from_js, throw, to_js};
+use convert::{from_js, small_to_js, throw, to_js};
 
 /// Installs the panic hook once, when the module is instantiated.
 #[wasm_bindgen(start)]
@@ -104,7 +104,7 @@ pub fn encode_standard_marks(
 pub fn decode_user_sig(user_sig: &str) -> Result<JsValue, JsValue> {
     crate::usersig::decode(user_sig)
         .map_err(|e| throw(&crate::Error::invalid("userSig", e.to_string())))
-        .and_then(|info| to_js(&info))
+        .and_then(|info| small_to_js(&info))
 }
 
 fn in_browser() -> bool {
@@ -188,7 +188,7 @@ pub fn verify_user_sig(
         .map_err(|e| throw(&e))?
         .unwrap_or_else(now_s);
     match crate::usersig::verify(&usersig, &key, sdk_app_id, &identifier, now) {
-        Ok(info) => to_js(&info),
+        Ok(info) => small_to_js(&info),
         Err(e) => {
             let err = throw(&crate::Error::invalid("userSig", e.to_string()));
             let _ = js_sys::Reflect::set(&err, &"code".into(), &JsValue::from_f64(e.code() as f64));

@@ -394,3 +394,54 @@ fn batch_codec_round_trips_and_names_the_bad_entry() {
         Some("marks[1].custom[0]")
     );
 }
+
+#[wasm_bindgen_test]
+fn results_cross_on_the_tape_with_javascript_values() {
+    use std::collections::BTreeMap;
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Row {
+        user_id: String,
+        note: Option<String>,
+        big: u128,
+        neg: i128,
+        at: u32,
+        ratio: f64,
+        tags: BTreeMap<String, Vec<i32>>,
+    }
+    let rows = vec![
+        Row {
+            user_id: "管理员😀".into(),
+            note: None,
+            big: u128::from(u64::MAX),
+            neg: -5,
+            at: 1_772_612_017,
+            ratio: -0.25,
+            tags: [("ключ".to_owned(), vec![-1, 0, 1 << 29])].into(),
+        },
+        Row {
+            user_id: "after the surrogate pair".into(),
+            note: Some("\"quoted\"\n".into()),
+            big: 0,
+            neg: 0,
+            at: 0,
+            ratio: 1e300,
+            tags: BTreeMap::new(),
+        },
+    ];
+    let v = super::convert::to_js(&rows).unwrap();
+    let text = js("(v) => JSON.stringify(v, (_k, x) => typeof x === 'bigint' ? `${x}n` : x === undefined ? '<undefined>' : x)")
+        .unchecked_into::<Function>()
+        .call1(&JsValue::NULL, &v)
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(
+        text,
+        r#"[{"userId":"管理员😀","note":"<undefined>","big":"18446744073709551615n","neg":"-5n","at":1772612017,"ratio":-0.25,"tags":{"ключ":[-1,0,536870912]}},{"userId":"after the surrogate pair","note":"\"quoted\"\n","big":"0n","neg":"0n","at":0,"ratio":1e+300,"tags":{}}]"#
+    );
+    // `None` is an own property holding `undefined`, as serde-wasm-bindgen wrote it.
+    let first = js_sys::Array::from(&v).get(0);
+    assert!(Reflect::has(&first, &"note".into()).unwrap());
+    assert!(prop(&first, "big").is_bigint());
+}
