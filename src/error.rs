@@ -159,6 +159,17 @@ impl Error {
         e
     }
 
+    /// Puts the field or JSON path under `prefix` (`StandardMark` under
+    /// `ContactItem[3]` is `ContactItem[3].StandardMark`). Callers format
+    /// the prefix only on the error path.
+    pub(crate) fn under(mut self, prefix: &str) -> Self {
+        self.0.field = Some(match self.0.field.take() {
+            Some(field) if !field.is_empty() => format!("{prefix}.{field}"),
+            _ => prefix.to_owned(),
+        });
+        self
+    }
+
     /// The server answered `ErrorCode` `code` with `ErrorInfo` `info`.
     pub fn api(code: i64, info: &str, display: &str) -> Self {
         let mut e = Error::new(

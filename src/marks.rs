@@ -58,6 +58,18 @@ pub struct Marks {
     pub value: u64,
 }
 
+/// The set bits of 32..=63, ascending (lowest set bit first, no scan of clear ones).
+fn custom_bits(value: u64) -> Vec<u8> {
+    let mut high = value >> CUSTOM_FIRST_BIT;
+    let mut bits = Vec::new();
+    while high != 0 {
+        // < 32 after the shift, so the sum fits a u8.
+        bits.push(CUSTOM_FIRST_BIT + high.trailing_zeros() as u8);
+        high &= high - 1;
+    }
+    bits
+}
+
 impl Marks {
     /// Builds the typed view of a raw 64-bit mark set.
     pub fn from_value(value: u64) -> Self {
@@ -67,9 +79,7 @@ impl Marks {
             unread: bit(UNREAD_BIT),
             fold: bit(FOLD_BIT),
             hide: bit(HIDE_BIT),
-            custom: (CUSTOM_FIRST_BIT..=CUSTOM_LAST_BIT)
-                .filter(|&n| bit(n))
-                .collect(),
+            custom: custom_bits(value),
             value,
         }
     }
@@ -137,15 +147,18 @@ pub fn parse_standard_mark(bits: &str, field: &str) -> Result<u64, Error> {
         ));
     }
     let mut value = 0u64;
-    for (i, c) in bits.chars().enumerate() {
-        let digit = match c {
-            '0' => 0,
-            '1' => 1,
-            other => {
+    for (i, &b) in bits.as_bytes().iter().enumerate() {
+        let digit = match b {
+            b'0' => 0,
+            b'1' => 1,
+            _ => {
+                // `i` counts bytes, so the first bad byte starts a character.
+                let other = bits[i..].chars().next().unwrap_or_default();
+                let at = bits[..i].chars().count();
                 return Err(Error::invalid(
                     field,
-                    format!("a StandardMark has only 0 and 1 digits, found {other:?} at {i}"),
-                ))
+                    format!("a StandardMark has only 0 and 1 digits, found {other:?} at {at}"),
+                ));
             }
         };
         // At most 64 digits, so the shift never loses a set bit.
@@ -218,7 +231,11 @@ pub fn encode_marks(input: &MarksInput) -> Result<String, Error> {
 pub fn decode_standard_marks<S: AsRef<str>>(bits: &[S]) -> Result<Vec<Marks>, Error> {
     bits.iter()
         .enumerate()
-        .map(|(i, b)| parse_standard_mark(b.as_ref(), &format!("bits[{i}]")).map(Marks::from_value))
+        .map(|(i, b)| {
+            parse_standard_mark(b.as_ref(), "")
+                .map(Marks::from_value)
+                .map_err(|e| Error::invalid(&format!("bits[{i}]"), e.message()))
+        })
         .collect()
 }
 
@@ -341,6 +358,16 @@ mod opt_mark_bits_json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_digit_is_named_with_its_character_position() {
+        let e = parse_standard_mark("1é2", "bits").unwrap_err();
+        assert_eq!(e.field(), Some("bits"));
+        assert!(e.message().contains("found 'é' at 1"), "{e}");
+        let e = decode_standard_marks(&["1", "10x"]).unwrap_err();
+        assert_eq!(e.field(), Some("bits[1]"));
+        assert!(e.message().contains("found 'x' at 2"), "{e}");
+    }
 
     #[test]
     fn empty_string_is_no_mark() {
@@ -526,6 +553,12 @@ mod tests {
                     custom: Some(m.custom.clone()), value: Some(m.value),
                 };
                 prop_assert_eq!(encode_marks(&input).unwrap(), s);
+            }
+
+            #[test]
+            fn custom_lists_exactly_the_set_bits_32_to_63(v in any::<u64>()) {
+                let naive: Vec<u8> = (32..64).filter(|&b| v & (1u64 << b) != 0).collect();
+                prop_assert_eq!(Marks::from_value(v).custom, naive);
             }
 
             #[test]

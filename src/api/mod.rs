@@ -14,7 +14,7 @@ mod recentcontact;
 mod sns;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{de, Deserialize, Deserializer, Serialize};
 
 use crate::error::Error;
 use crate::model::{ContactData, ContactGroup, ConversationRef};
@@ -35,10 +35,13 @@ pub trait Command {
     /// [`Error::invalid`] naming the first bad field; nothing is sent then.
     fn to_body(&self) -> Result<String, Error>;
 
-    /// Reads the body of a successful (`ErrorCode` 0) answer.
+    /// Reads the answer of an HTTP 200: envelope and body in one pass
+    /// (each command decodes with `decode_answer`, which turns
+    /// `ErrorCode != 0` into an API error before the body is looked at).
     /// `self` is the request that was sent, to pair batch results with items.
     ///
     /// # Errors
+    /// [`crate::ErrorKind::Api`] for an error answer;
     /// [`crate::ErrorKind::Decode`] with the JSON path of the first problem.
     fn parse_body(&self, body: &[u8]) -> Result<Self::Output, Error>;
 }
@@ -141,11 +144,10 @@ pub fn parse_response<C: Command>(cmd: &C, resp: &HttpResponse) -> Result<C::Out
             Some(resp.status),
         ));
     }
-    check_envelope(&resp.body)?;
     cmd.parse_body(&resp.body)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct Envelope {
     #[serde(rename = "ActionStatus", default, deserialize_with = "lenient_string")]
     action_status: Option<String>,
@@ -157,44 +159,196 @@ struct Envelope {
     error_display: Option<String>,
 }
 
-/// The one place where "HTTP 200 with `ErrorCode != 0`" becomes an API error.
-fn check_envelope(body: &[u8]) -> Result<(), Error> {
-    let env: Envelope = decode_json(body)?;
-    let info = env.error_info.unwrap_or_default();
-    let display = env.error_display.unwrap_or_default();
-    match (env.error_code, env.action_status.as_deref()) {
-        (None, None) => Err(Error::decode(
-            "",
-            "not a Tencent IM response: neither ErrorCode nor ActionStatus",
-        )),
-        (Some(code), _) if code != 0 => Err(Error::api(code, &info, &display)),
-        (_, Some(status)) if !status.eq_ignore_ascii_case("OK") => {
-            // FAIL without a code: still an API error, code unknown.
-            Err(Error::api(-1, &info, &display))
+impl Envelope {
+    /// The one place where "HTTP 200 with `ErrorCode != 0`" becomes an API error.
+    fn check(self) -> Result<(), Error> {
+        let info = self.error_info.unwrap_or_default();
+        let display = self.error_display.unwrap_or_default();
+        match (self.error_code, self.action_status.as_deref()) {
+            (None, None) => Err(Error::decode(
+                "",
+                "not a Tencent IM response: neither ErrorCode nor ActionStatus",
+            )),
+            (Some(code), _) if code != 0 => Err(Error::api(code, &info, &display)),
+            (_, Some(status)) if !status.eq_ignore_ascii_case("OK") => {
+                // FAIL without a code: still an API error, code unknown.
+                Err(Error::api(-1, &info, &display))
+            }
+            _ => Ok(()),
         }
-        _ => Ok(()),
     }
 }
 
-/// Parses an answer; the error names the JSON path of the first problem
-/// (`ContactItem[3].Type`), recovered from serde_json's position only when
-/// parsing failed ([`crate::jsonpath`]).
-pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+/// Reads only the envelope of an answer.
+fn check_envelope(body: &[u8]) -> Result<(), Error> {
+    decode_path::<Envelope>(body)?.check()
+}
+
+/// Reads an answer whose body is `B`: the envelope fields are taken out in
+/// the same pass ([`Answer`]) and checked first, so an error answer is an
+/// API error, never a body the caller trusts. When the body does not parse,
+/// the envelope alone is read again: an error answer often lacks the body's
+/// fields, and its code is what the caller needs; otherwise the body's
+/// error (with its JSON path, [`crate::jsonpath`]) stands.
+pub(crate) fn decode_answer<B: DeserializeOwned>(body: &[u8]) -> Result<B, Error> {
+    match decode_path::<Answer<B>>(body) {
+        Ok(a) => a.envelope.check().map(|()| a.body),
+        Err(e) => Err(check_envelope(body).err().unwrap_or(e)),
+    }
+}
+
+fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     crate::jsonpath::decode(body).map_err(|e| Error::decode(&e.path, e.message))
+}
+
+/// An answer: the envelope fields and the command's body `B`, read in one
+/// pass. `B`'s derived decoder sees every key but the four envelope ones.
+struct Answer<B> {
+    envelope: Envelope,
+    body: B,
+}
+
+impl<'de, B: Deserialize<'de>> Deserialize<'de> for Answer<B> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(AnswerVisitor(std::marker::PhantomData))
+    }
+}
+
+struct AnswerVisitor<B>(std::marker::PhantomData<B>);
+
+impl<'de, B: Deserialize<'de>> de::Visitor<'de> for AnswerVisitor<B> {
+    type Value = Answer<B>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a Tencent IM answer (a JSON object)")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Answer<B>, A::Error> {
+        let mut envelope = Envelope::default();
+        let body = B::deserialize(de::value::MapAccessDeserializer::new(EnvelopeTap {
+            map,
+            envelope: &mut envelope,
+        }))?;
+        Ok(Answer { envelope, body })
+    }
+}
+
+/// The answer's map as `B` sees it: envelope entries go to `envelope`.
+struct EnvelopeTap<'a, A> {
+    map: A,
+    envelope: &'a mut Envelope,
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for EnvelopeTap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use de::IntoDeserializer;
+        while let Some(key) = self.map.next_key::<Key<'de>>()? {
+            let env = &mut *self.envelope;
+            match &*key.0 {
+                "ActionStatus" => env.action_status = self.map.next_value_seed(Lenient)?,
+                "ErrorCode" => env.error_code = self.map.next_value()?,
+                "ErrorInfo" => env.error_info = self.map.next_value_seed(Lenient)?,
+                "ErrorDisplay" => env.error_display = self.map.next_value_seed(Lenient)?,
+                _ => {
+                    return match key.0 {
+                        std::borrow::Cow::Borrowed(k) => seed
+                            .deserialize(de::value::BorrowedStrDeserializer::new(k))
+                            .map(Some),
+                        std::borrow::Cow::Owned(k) => {
+                            seed.deserialize(k.into_deserializer()).map(Some)
+                        }
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// A map key, borrowed from the text when it has no escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A free-text field that some answers send as a number (`"ErrorInfo": 0`):
+/// strings as they are, numbers and booleans as their text, `null` as absent.
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    de::DeserializeSeed::deserialize(Lenient, d)
+}
+
+struct Lenient;
+
+impl<'de> de::DeserializeSeed<'de> for Lenient {
+    type Value = Option<String>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for Lenient {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string, number or boolean")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
 }
 
 /// Serializes a wire body; wire structs hold only strings and integers.
 pub(crate) fn encode_json<T: Serialize>(body: &T) -> Result<String, Error> {
     serde_json::to_string(body).map_err(|e| Error::invalid("", e.to_string()))
-}
-
-/// A free-text field that some answers send as a number (`"ErrorInfo": 0`).
-fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(other) => Some(other.to_string()),
-    })
 }
 
 // ----------------------------------------------------------- shared wire
@@ -251,35 +405,33 @@ pub(crate) struct WireContactIn {
 }
 
 impl WireContactIn {
-    /// The conversation this item names; `path` locates it for errors.
-    pub(crate) fn conversation(&self, path: &str) -> Result<ConversationRef, Error> {
+    /// The conversation this item names; errors name the field within the
+    /// item (callers put them [`Error::under`] the item's path).
+    pub(crate) fn conversation(&self) -> Result<ConversationRef, Error> {
         match self.ty {
             1 => match &self.to_account {
                 Some(id) if !id.is_empty() => Ok(ConversationRef::c2c(id.clone())),
                 _ => Err(Error::decode(
-                    &format!("{path}.To_Account"),
+                    "To_Account",
                     "a Type 1 item needs To_Account",
                 )),
             },
             2 => match &self.to_group_id {
                 Some(id) if !id.is_empty() => Ok(ConversationRef::group(id.clone())),
-                _ => Err(Error::decode(
-                    &format!("{path}.ToGroupId"),
-                    "a Type 2 item needs ToGroupId",
-                )),
+                _ => Err(Error::decode("ToGroupId", "a Type 2 item needs ToGroupId")),
             },
             other => Err(Error::decode(
-                &format!("{path}.Type"),
+                "Type",
                 format!("unknown conversation Type {other} (expected 1 or 2)"),
             )),
         }
     }
 
-    /// The item as group/mark data.
-    pub(crate) fn into_contact_data(self, path: &str) -> Result<ContactData, Error> {
-        let conversation = self.conversation(path)?;
+    /// The item as group/mark data; errors as [`Self::conversation`].
+    pub(crate) fn into_contact_data(self) -> Result<ContactData, Error> {
+        let conversation = self.conversation()?;
         let standard_mark = self.standard_mark.unwrap_or_default();
-        let marks = decode_mark_at(&standard_mark, path)?;
+        let marks = decode_mark(&standard_mark)?;
         Ok(ContactData {
             conversation,
             standard_mark,
@@ -291,10 +443,11 @@ impl WireContactIn {
     }
 }
 
-pub(crate) fn decode_mark_at(bits: &str, path: &str) -> Result<crate::marks::Marks, Error> {
+/// A received `StandardMark`; the error names the field `StandardMark`.
+pub(crate) fn decode_mark(bits: &str) -> Result<crate::marks::Marks, Error> {
     crate::marks::parse_standard_mark(bits, "")
         .map(crate::marks::Marks::from_value)
-        .map_err(|e| Error::decode(&format!("{path}.StandardMark"), e.message().to_owned()))
+        .map_err(|e| Error::decode("StandardMark", e.message().to_owned()))
 }
 
 /// `GroupItem` as received.
@@ -381,6 +534,66 @@ mod tests {
         assert_eq!(
             (e.kind(), e.field()),
             (crate::ErrorKind::Decode, Some("ErrorCode"))
+        );
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Body {
+        #[serde(rename = "Items")]
+        items: Vec<u32>,
+        #[serde(rename = "Next", default)]
+        next: Option<u32>,
+    }
+
+    #[test]
+    fn answers_are_read_in_one_pass_with_their_envelope() {
+        let ok = |text: &str| decode_answer::<Body>(text.as_bytes());
+        let b = ok(r#"{"Items":[1,2],"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","Next":3}"#);
+        assert_eq!(
+            b.unwrap(),
+            Body {
+                items: vec![1, 2],
+                next: Some(3)
+            }
+        );
+        // Envelope anywhere, escaped keys, unknown keys.
+        let b =
+            ok(r#"{"ErrorCode":0,"\u0049tems":[4],"Extra":{"ErrorCode":5},"ActionStatus":"OK"}"#);
+        assert_eq!(
+            b.unwrap(),
+            Body {
+                items: vec![4],
+                next: None
+            }
+        );
+        // An error answer without the body's fields: the API error, not "missing field".
+        let e =
+            ok(r#"{"ActionStatus":"FAIL","ErrorCode":90001,"ErrorInfo":"bad json"}"#).unwrap_err();
+        assert_eq!((e.kind(), e.code()), (crate::ErrorKind::Api, Some(90001)));
+        // An error answer with a body: still the API error.
+        let e = ok(r#"{"Items":[],"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"x"}"#)
+            .unwrap_err();
+        assert_eq!((e.kind(), e.code()), (crate::ErrorKind::Api, Some(70001)));
+        // A bad body field of an OK answer: a decode error at its path.
+        let e = ok(r#"{"ActionStatus":"OK","ErrorCode":0,"Items":[1,"x"]}"#).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Decode, Some("Items[1]"))
+        );
+        // No envelope at all.
+        let e = ok(r#"{"Items":[1]}"#).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Decode);
+        assert!(
+            e.message().contains("neither ErrorCode nor ActionStatus"),
+            "{e}"
+        );
+        // A body that ignores everything still has its envelope checked.
+        let e = decode_answer::<serde::de::IgnoredAny>(br#"{"ErrorCode":20001,"ErrorInfo":7}"#)
+            .unwrap_err();
+        assert_eq!((e.code(), e.info()), (Some(20001), Some("7")));
+        assert!(
+            decode_answer::<serde::de::IgnoredAny>(br#"{"ActionStatus":"OK","ErrorCode":0}"#)
+                .is_ok()
         );
     }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    decode_json, decode_mark_at, encode_json, lenient_string, Command, WireContactIn,
+    decode_answer, decode_mark, encode_json, lenient_string, Command, WireContactIn,
     WireContactOut, WireGroupItem, WireResult,
 };
 use crate::error::Error;
@@ -103,13 +103,9 @@ fn pair_outcomes(
     )
 }
 
-fn outcome(
-    item: &WireContactIn,
-    res: WireResult,
-    path: &str,
-) -> Result<ConversationOutcome, Error> {
+fn outcome(item: &WireContactIn, res: WireResult) -> Result<ConversationOutcome, Error> {
     Ok(ConversationOutcome {
-        conversation: item.conversation(path)?,
+        conversation: item.conversation()?,
         ok: res.code == 0,
         code: res.code,
         info: res.info.unwrap_or_default(),
@@ -189,16 +185,16 @@ impl Command for GetListRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<GetListPage, Error> {
-        let a: GetListAnswer = decode_json(body)?;
+        let a: GetListAnswer = decode_answer(body)?;
         let items = a
             .items
             .into_iter()
             .enumerate()
             .map(|(i, item)| {
-                let path = format!("SessionItem[{i}]");
-                let conversation = item.conversation(&path)?;
+                let under = |e: Error| e.under(&format!("SessionItem[{i}]"));
+                let conversation = item.conversation().map_err(under)?;
                 let marks = match &item.standard_mark {
-                    Some(bits) => Some(decode_mark_at(bits, &path)?),
+                    Some(bits) => Some(decode_mark(bits).map_err(under)?),
                     None => None,
                 };
                 Ok(Conversation {
@@ -271,7 +267,7 @@ impl Command for GetContactGroupRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<ContactGroupPage, Error> {
-        let a: GetContactGroupAnswer = decode_json(body)?;
+        let a: GetContactGroupAnswer = decode_answer(body)?;
         Ok(ContactGroupPage {
             complete: contact_group_complete(a.complete, a.next_start_index),
             next_start_index: a.next_start_index,
@@ -279,7 +275,10 @@ impl Command for GetContactGroupRequest {
                 .items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| item.into_contact_data(&format!("ContactItem[{i}]")))
+                .map(|(i, item)| {
+                    item.into_contact_data()
+                        .map_err(|e| e.under(&format!("ContactItem[{i}]")))
+                })
                 .collect::<Result<_, _>>()?,
             groups: a.groups.into_iter().map(Into::into).collect(),
         })
@@ -319,13 +318,16 @@ impl Command for SearchContactGroupRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<SearchContactGroupResult, Error> {
-        let a: SearchAnswer = decode_json(body)?;
+        let a: SearchAnswer = decode_answer(body)?;
         Ok(SearchContactGroupResult {
             items: a
                 .items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| item.into_contact_data(&format!("ContactResultItem[{i}]")))
+                .map(|(i, item)| {
+                    item.into_contact_data()
+                        .map_err(|e| e.under(&format!("ContactResultItem[{i}]")))
+                })
                 .collect::<Result<_, _>>()?,
             groups: a.groups.into_iter().map(Into::into).collect(),
         })
@@ -467,7 +469,7 @@ impl Command for UpdateContactGroupRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<UpdateContactGroupResult, Error> {
-        let a: UpdateAnswer = decode_json(body)?;
+        let a: UpdateAnswer = decode_answer(body)?;
         let r = a.result;
         let kind = match r.update_group_type {
             Some(1) => UpdateKind::Rename,
@@ -476,20 +478,23 @@ impl Command for UpdateContactGroupRequest {
         };
         let mut returned = Vec::with_capacity(r.items.len());
         for (i, item) in r.items.into_iter().enumerate() {
-            let path = format!("UpdateGroupResult.ContactResultItem[{i}]");
+            let path = || format!("UpdateGroupResult.ContactResultItem[{i}]");
             let change = match item.opt {
                 1 => GroupChange::Add,
                 2 => GroupChange::Remove,
                 other => {
                     return Err(Error::decode(
-                        &format!("{path}.ContactOptType"),
+                        &format!("{}.ContactOptType", path()),
                         format!("unknown ContactOptType {other}"),
                     ))
                 }
             };
             returned.push(GroupChangeOutcome {
                 change,
-                conversation: item.item.conversation(&format!("{path}.ContactItem"))?,
+                conversation: item
+                    .item
+                    .conversation()
+                    .map_err(|e| e.under(&format!("{}.ContactItem", path())))?,
                 ok: item.code == 0,
                 code: item.code,
                 info: item.info.unwrap_or_default(),
@@ -605,7 +610,7 @@ impl Command for CreateContactGroupRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<CreateContactGroupResult, Error> {
-        let a: CreateAnswer = decode_json(body)?;
+        let a: CreateAnswer = decode_answer(body)?;
         let Some(g) = a.groups.into_iter().next() else {
             return Err(Error::decode(
                 "GroupResultItem",
@@ -618,11 +623,9 @@ impl Command for CreateContactGroupRequest {
             .enumerate()
             .map(|(i, r)| {
                 let (item, result) = r.parts();
-                outcome(
-                    &item,
-                    result,
-                    &format!("GroupResultItem[0].ResultItem[{i}].ContactItem"),
-                )
+                outcome(&item, result).map_err(|e| {
+                    e.under(&format!("GroupResultItem[0].ResultItem[{i}].ContactItem"))
+                })
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let requested: Vec<&ConversationRef> = self.conversations.iter().collect();
@@ -665,7 +668,7 @@ impl Command for DelContactGroupRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<DelContactGroupResult, Error> {
-        let a: DelAnswer = decode_json(body)?;
+        let a: DelAnswer = decode_answer(body)?;
         Ok(DelContactGroupResult {
             deleted: a.groups.into_iter().map(Into::into).collect(),
         })
@@ -813,14 +816,14 @@ impl Command for MarkContactRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<MarkContactResult, Error> {
-        let a: MarkAnswer = decode_json(body)?;
+        let a: MarkAnswer = decode_answer(body)?;
         let returned = a
             .items
             .into_iter()
             .enumerate()
             .map(|(i, r)| {
                 let (item, result) = r.parts();
-                outcome(&item, result, &format!("ResultItem[{i}].ContactItem"))
+                outcome(&item, result).map_err(|e| e.under(&format!("ResultItem[{i}].ContactItem")))
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let requested: Vec<&ConversationRef> = self.items.iter().map(|c| &c.conversation).collect();
@@ -868,7 +871,7 @@ impl Command for DeleteContactRequest {
         })
     }
 
-    fn parse_body(&self, _body: &[u8]) -> Result<(), Error> {
-        Ok(())
+    fn parse_body(&self, body: &[u8]) -> Result<(), Error> {
+        decode_answer::<serde::de::IgnoredAny>(body).map(|_| ())
     }
 }

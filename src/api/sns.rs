@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{decode_json, encode_json, Command};
+use super::{decode_answer, encode_json, Command};
 use crate::error::Error;
 use crate::limits::{MAX_FRIEND_GROUPS, MAX_GROUP_ADD_FRIENDS};
 use crate::model::{
@@ -73,7 +73,7 @@ impl Command for SnsGroupGetRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<SnsGroupGetResult, Error> {
-        let a: GroupGetAnswer = decode_json(body)?;
+        let a: GroupGetAnswer = decode_answer(body)?;
         Ok(SnsGroupGetResult {
             groups: a
                 .items
@@ -144,7 +144,7 @@ impl Command for SnsGroupAddRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<SnsGroupAddResult, Error> {
-        let a: GroupAddAnswer = decode_json(body)?;
+        let a: GroupAddAnswer = decode_answer(body)?;
         Ok(SnsGroupAddResult {
             current_sequence: a.current_sequence,
             results: a
@@ -191,7 +191,7 @@ impl Command for SnsGroupDeleteRequest {
     }
 
     fn parse_body(&self, body: &[u8]) -> Result<SnsGroupDeleteResult, Error> {
-        let a: GroupDeleteAnswer = decode_json(body)?;
+        let a: GroupDeleteAnswer = decode_answer(body)?;
         Ok(SnsGroupDeleteResult {
             current_sequence: a.current_sequence,
         })
