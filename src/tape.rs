@@ -45,7 +45,7 @@ pub(crate) const KEYDEF: u32 = 11;
 
 const PAYLOAD_MAX: usize = (1 << 28) - 1;
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
-const KEY_SLOTS: usize = 128;
+const KEY_SLOTS: usize = 64;
 
 /// The three buffers JS reads.
 pub(crate) struct Tape {
@@ -56,7 +56,7 @@ pub(crate) struct Tape {
     /// All strings and keys, in order.
     pub(crate) text: String,
     // Static keys seen in this tape, by address: (ptr, len, id + 1); 0 = empty.
-    keys: [(usize, usize, u32); KEY_SLOTS],
+    keys: [(usize, u32, u32); KEY_SLOTS],
     defined: u32,
 }
 
@@ -84,9 +84,9 @@ impl Tape {
     /// Writes `value` to a new tape.
     pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> Result<Tape, TapeError> {
         let mut tape = Tape {
-            ops: Vec::with_capacity(256),
+            ops: Vec::with_capacity(32),
             nums: Vec::new(),
-            text: String::with_capacity(1024),
+            text: String::with_capacity(64),
             keys: [(0, 0, 0); KEY_SLOTS],
             defined: 0,
         };
@@ -94,6 +94,7 @@ impl Tape {
         Ok(tape)
     }
 
+    #[inline(always)]
     fn op(&mut self, tag: u32, payload: usize) -> R {
         if payload > PAYLOAD_MAX {
             return Err(TapeError(format!(
@@ -105,6 +106,7 @@ impl Tape {
         Ok(())
     }
 
+    #[inline(always)]
     fn push_text(&mut self, s: &str) -> usize {
         self.text.push_str(s);
         if s.is_ascii() {
@@ -114,11 +116,13 @@ impl Tape {
         }
     }
 
+    #[inline(always)]
     fn string(&mut self, s: &str) -> R {
         let units = self.push_text(s);
         self.op(STR, units)
     }
 
+    #[inline(always)]
     fn unsigned(&mut self, v: u64) -> R {
         if v <= PAYLOAD_MAX as u64 {
             self.op(INT, v as usize)
@@ -156,13 +160,15 @@ impl Tape {
     /// A struct key: defined the first time this tape sees it, then by id.
     fn key(&mut self, key: &'static str) -> R {
         let addr = key.as_ptr() as usize;
+        // A field name; its length only tells apart names sharing an address.
+        let klen = key.len() as u32;
         let mut slot = addr.wrapping_mul(0x9E37_79B9) % KEY_SLOTS;
         for _ in 0..KEY_SLOTS {
             let (a, len, id) = self.keys[slot];
             if id == 0 {
                 let id = self.defined;
                 self.defined += 1;
-                self.keys[slot] = (addr, key.len(), id + 1);
+                self.keys[slot] = (addr, klen, id + 1);
                 self.op(KEYDEF, id as usize)?;
                 let at = self.ops.len();
                 self.ops.push(0);
@@ -170,7 +176,7 @@ impl Tape {
                 self.ops[at] = units as u32;
                 return Ok(());
             }
-            if a == addr && len == key.len() {
+            if a == addr && len == klen {
                 return self.op(KEY, (id - 1) as usize);
             }
             slot = (slot + 1) % KEY_SLOTS;
@@ -206,11 +212,13 @@ pub(crate) struct Compound<'a> {
 }
 
 impl Compound<'_> {
+    #[inline(always)]
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> R {
         self.count += 1;
         value.serialize(&mut *self.tape)
     }
 
+    #[inline(always)]
     fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> R {
         self.tape.key(key)?;
         self.element(value)

@@ -42,7 +42,7 @@ pub fn start() {
 pub fn decode_standard_mark(bits: &str) -> Result<JsValue, JsValue> {
     crate::marks::decode_standard_mark(bits)
         .map_err(|e| throw(&e))
-        .and_then(|m| to_js(&m))
+        .and_then(|m| small_to_js(&m))
 }
 
 /// Encodes marks as a `StandardMark` string; the inverse of `decodeStandardMark`.
