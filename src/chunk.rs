@@ -7,7 +7,6 @@
 //! asked), and merges the answers back in input order. [`run_bounded`] is a
 //! tiny executor-free "join with a concurrency limit" for that.
 
-use std::collections::HashMap;
 use std::future::{poll_fn, Future};
 use std::ops::Range;
 use std::pin::Pin;
@@ -73,25 +72,37 @@ pub async fn run_bounded<F: Future>(futs: Vec<F>, limit: usize) -> Vec<F::Output
     out.into_iter().flatten().collect()
 }
 
+/// `(conversation, index)` pairs sorted, one per conversation: its lowest index.
+fn first_of(mut list: Vec<(&ConversationRef, usize)>) -> Vec<(&ConversationRef, usize)> {
+    list.sort_unstable();
+    list.dedup_by(|later, first| later.0 == first.0);
+    list
+}
+
 /// Orders search results by the first position of their conversation in
 /// `input`; items not asked for go last, duplicates are dropped.
 pub fn order_like_input(input: &[ConversationRef], items: Vec<ContactData>) -> Vec<ContactData> {
-    let mut pos: HashMap<&ConversationRef, usize> = HashMap::with_capacity(input.len());
-    for (i, c) in input.iter().enumerate() {
-        pos.entry(c).or_insert(i);
+    // Sorted lists and binary search stand in for hash maps (none in the wasm).
+    let pos = first_of(input.iter().enumerate().map(|(i, c)| (c, i)).collect());
+    let mut keep = vec![false; items.len()];
+    let mut at = vec![usize::MAX; items.len()];
+    for (c, n) in first_of(
+        items
+            .iter()
+            .enumerate()
+            .map(|(n, d)| (&d.conversation, n))
+            .collect(),
+    ) {
+        keep[n] = true;
+        if let Ok(k) = pos.binary_search_by(|(p, _)| (*p).cmp(c)) {
+            at[n] = pos[k].1;
+        }
     }
-    let mut seen = std::collections::HashSet::new();
     let mut keyed: Vec<(usize, usize, ContactData)> = items
         .into_iter()
         .enumerate()
-        .filter(|(_, d)| seen.insert(d.conversation.clone()))
-        .map(|(n, d)| {
-            (
-                pos.get(&d.conversation).copied().unwrap_or(usize::MAX),
-                n,
-                d,
-            )
-        })
+        .filter(|&(n, _)| keep[n])
+        .map(|(n, d)| (at[n], n, d))
         .collect();
     keyed.sort_by_key(|&(p, n, _)| (p, n));
     keyed.into_iter().map(|(_, _, d)| d).collect()

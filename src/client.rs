@@ -12,7 +12,6 @@
 //! are walked page by page ([`crate::paging`]).
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::api::{build_url, parse_response, percent_encoded, Command, RequestParams};
@@ -865,16 +864,21 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     opts,
                 )
                 .await?;
-            let current: HashMap<ConversationRef, u64> = found
+            // Sorted lists and binary search (no hash table in the wasm);
+            // `targets` is in item order already.
+            let mut current: Vec<(ConversationRef, u64)> = found
                 .items
                 .into_iter()
                 .map(|d| (d.conversation, d.marks.value))
                 .collect();
-            let target_of: HashMap<usize, u64> = targets.into_iter().collect();
+            current.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             for (i, item) in req.items.iter().enumerate() {
                 let mut item = item.clone();
-                if let Some(&value) = target_of.get(&i) {
-                    let now = current.get(&item.conversation).copied().unwrap_or(0);
+                if let Ok(t) = targets.binary_search_by_key(&i, |&(j, _)| j) {
+                    let value = targets[t].1;
+                    let now = current
+                        .binary_search_by(|(c, _)| c.cmp(&item.conversation))
+                        .map_or(0, |k| current[k].1);
                     let (set, clear) = diff_marks(now, value);
                     item.set = set.into_iter().map(MarkName::from_bit).collect();
                     item.clear = clear.into_iter().map(MarkName::from_bit).collect();

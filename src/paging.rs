@@ -18,7 +18,7 @@
 //! Pagers are pure: [`ConversationPager::request`] builds the next request,
 //! [`ConversationPager::advance`] takes the page that came back.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use crate::api::Command;
 use crate::error::Error;
@@ -140,8 +140,9 @@ pub struct ConversationPager {
     template: GetListRequest,
     cursor: GetListCursor,
     done: bool,
-    /// Cursors already sent: a server that cycles is stopped, not followed.
-    seen: HashSet<GetListCursor>,
+    /// Cursors already sent, sorted: a server that cycles is stopped, not
+    /// followed. (A sorted list: one entry per page, and no hash table in the wasm.)
+    seen: Vec<GetListCursor>,
     /// Non-final pages in a row that held no item.
     empty_run: u32,
 }
@@ -158,7 +159,7 @@ impl ConversationPager {
             template,
             cursor,
             done: false,
-            seen: HashSet::from([cursor]),
+            seen: vec![cursor],
             empty_run: 0,
         }
     }
@@ -205,9 +206,9 @@ impl ConversationPager {
                 "returned a page that is not the last (CompleteFlag 0) with the cursor it was sent",
             );
         }
-        if self.seen.contains(&page.next_cursor) {
+        let Err(slot) = self.seen.binary_search(&page.next_cursor) else {
             return stop("returned a cursor it had returned before (the pages cycle)");
-        }
+        };
         let empty_run = if page.items.is_empty() {
             self.empty_run + 1
         } else {
@@ -220,7 +221,7 @@ impl ConversationPager {
         }
         self.empty_run = empty_run;
         self.cursor = page.next_cursor;
-        self.seen.insert(page.next_cursor);
+        self.seen.insert(slot, page.next_cursor);
         Ok(())
     }
 }

@@ -14,7 +14,6 @@
 //! the debt is the wait. The time is passed in, so this is pure.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 /// One endpoint's bucket. Times are milliseconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +69,8 @@ impl TokenBucket {
 pub struct RateLimiter {
     calls_per_second: u32,
     burst: u32,
-    buckets: RefCell<HashMap<&'static str, TokenBucket>>,
+    // One per endpoint used (about a dozen at most): a list, no hash table.
+    buckets: RefCell<Vec<(&'static str, TokenBucket)>>,
 }
 
 impl RateLimiter {
@@ -86,7 +86,7 @@ impl RateLimiter {
         RateLimiter {
             calls_per_second: calls_per_second.max(1),
             burst: burst.max(1),
-            buckets: RefCell::new(HashMap::new()),
+            buckets: RefCell::new(Vec::new()),
         }
     }
 
@@ -98,15 +98,19 @@ impl RateLimiter {
     /// Takes a token for `endpoint` at `now_ms`; returns the wait in milliseconds.
     pub fn reserve(&self, endpoint: &'static str, now_ms: u64) -> u32 {
         let mut buckets = self.buckets.borrow_mut();
-        buckets
-            .entry(endpoint)
-            .or_insert_with(|| TokenBucket::new(self.calls_per_second, self.burst, now_ms))
-            .reserve(now_ms)
+        if let Some((_, bucket)) = buckets.iter_mut().find(|(e, _)| *e == endpoint) {
+            return bucket.reserve(now_ms);
+        }
+        let mut bucket = TokenBucket::new(self.calls_per_second, self.burst, now_ms);
+        let wait = bucket.reserve(now_ms);
+        buckets.push((endpoint, bucket));
+        wait
     }
 
     /// Gives back a token of `endpoint` whose request was never sent.
     pub fn refund(&self, endpoint: &'static str) {
-        if let Some(bucket) = self.buckets.borrow_mut().get_mut(endpoint) {
+        let mut buckets = self.buckets.borrow_mut();
+        if let Some((_, bucket)) = buckets.iter_mut().find(|(e, _)| *e == endpoint) {
             bucket.refund();
         }
     }

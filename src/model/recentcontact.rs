@@ -11,7 +11,9 @@ use crate::marks::{Marks, MarksInput};
 ///
 /// Opaque: pass back what a page returned in `nextCursor`. Save it to resume
 /// later. All zero (or absent) = the first page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GetListCursor {

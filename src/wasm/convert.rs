@@ -18,13 +18,16 @@ export function tim_to_json(v) {
 }
 
 // The tape reader's state lives at module level: no closure per result.
+// Saved and restored around each read: a read itself never calls into the
+// wasm, but a setter someone put on Object.prototype could.
 let tOps, tNums, tText, tI, tNi, tSi, tKeys;
 export function tim_from_tape(ops, nums, text) {
+  const saved = [tOps, tNums, tText, tI, tNi, tSi, tKeys];
   tOps = ops; tNums = nums; tText = text; tI = 0; tNi = 0; tSi = 0; tKeys = [];
   try {
     return tapeValue();
   } finally {
-    tOps = tNums = tText = tKeys = undefined;
+    [tOps, tNums, tText, tI, tNi, tSi, tKeys] = saved;
   }
 }
 function tapeValue() {

@@ -1,7 +1,6 @@
 //! The shareable `RateLimiter` class.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
@@ -12,7 +11,8 @@ use crate::error::Error;
 use crate::ratelimit::RateLimiter as Core;
 
 thread_local! {
-    static REGISTRY: RefCell<HashMap<u32, Weak<Core>>> = RefCell::new(HashMap::new());
+    // A handful of limiters per app: a list, no hash table in the wasm.
+    static REGISTRY: RefCell<Vec<(u32, Weak<Core>)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
 }
 
@@ -69,7 +69,7 @@ impl RateLimiter {
             n.set(id.wrapping_add(1));
             id
         });
-        REGISTRY.with(|r| r.borrow_mut().insert(id, Rc::downgrade(&inner)));
+        REGISTRY.with(|r| r.borrow_mut().push((id, Rc::downgrade(&inner))));
         Ok(RateLimiter { inner, id })
     }
 
@@ -88,7 +88,7 @@ impl RateLimiter {
 
 impl Drop for RateLimiter {
     fn drop(&mut self) {
-        REGISTRY.with(|r| r.borrow_mut().remove(&self.id));
+        REGISTRY.with(|r| r.borrow_mut().retain(|(id, _)| *id != self.id));
     }
 }
 
@@ -100,7 +100,12 @@ pub(crate) fn limiter_of(v: &JsValue) -> Result<Option<Rc<Core>>, Error> {
     let Some(id) = get(v, ID_KEY).as_f64() else {
         return Ok(None);
     };
-    let found = REGISTRY.with(|r| r.borrow().get(&(id as u32)).and_then(Weak::upgrade));
+    let found = REGISTRY.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(key, _)| f64::from(*key) == id)
+            .and_then(|(_, limiter)| limiter.upgrade())
+    });
     found
         .map(Some)
         .ok_or_else(|| Error::invalid("rateLimit", "this RateLimiter was freed"))
