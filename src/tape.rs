@@ -10,7 +10,10 @@
 //! The value model is serde-wasm-bindgen's (with maps as objects), so the
 //! package's TypeScript types are unchanged: `None` and `()` are
 //! `undefined`, 128-bit integers are `bigint`, 64-bit ones are numbers and an
-//! error beyond 2^53, enums are externally tagged.
+//! error beyond 2^53, enums are externally tagged. Two differences no result
+//! type reaches: bytes become an array of numbers (not a `Uint8Array`), and
+//! map keys of any type become strings (serde-wasm-bindgen rejects non-string
+//! keys), set as own properties even when named `__proto__`.
 //!
 //! Encoding: each op is a `u32`, tag in the low 4 bits, payload above.
 //! Strings are concatenated in `text`; a string op carries its length in

@@ -26,6 +26,12 @@ pub trait Command {
     const ENDPOINT: &'static str;
     /// True when sending the same request twice has the same effect as once.
     const IDEMPOTENT: bool;
+    /// True when [`Command::parse_body`] reads the envelope itself, in the
+    /// same pass as the body ([`decode_answer`]), as every command of this
+    /// crate does. Left false, [`parse_response`] checks the envelope first
+    /// (a second read of the answer), so an `ErrorCode != 0` answer is an
+    /// API error whatever `parse_body` does.
+    const READS_ENVELOPE: bool = false;
     /// The public result type.
     type Output: std::fmt::Debug;
 
@@ -35,9 +41,7 @@ pub trait Command {
     /// [`Error::invalid`] naming the first bad field; nothing is sent then.
     fn to_body(&self) -> Result<String, Error>;
 
-    /// Reads the answer of an HTTP 200: envelope and body in one pass
-    /// (each command decodes with `decode_answer`, which turns
-    /// `ErrorCode != 0` into an API error before the body is looked at).
+    /// Reads the answer of an HTTP 200 (see [`Command::READS_ENVELOPE`]).
     /// `self` is the request that was sent, to pair batch results with items.
     ///
     /// # Errors
@@ -132,7 +136,9 @@ fn percent_encode_into(out: &mut String, value: &str) {
     }
 }
 
-/// Reads an answer: status, envelope, then the command's body.
+/// Reads an answer: status, envelope, then the command's body (envelope and
+/// body in one pass for commands that [read the envelope
+/// themselves](Command::READS_ENVELOPE)).
 ///
 /// # Errors
 /// Transport error for a non-200 status, API error for `ErrorCode != 0`,
@@ -143,6 +149,9 @@ pub fn parse_response<C: Command>(cmd: &C, resp: &HttpResponse) -> Result<C::Out
             format!("HTTP status {}", resp.status),
             Some(resp.status),
         ));
+    }
+    if !C::READS_ENVELOPE {
+        check_envelope(&resp.body)?;
     }
     cmd.parse_body(&resp.body)
 }
@@ -189,8 +198,12 @@ fn check_envelope(body: &[u8]) -> Result<(), Error> {
 /// API error, never a body the caller trusts. When the body does not parse,
 /// the envelope alone is read again: an error answer often lacks the body's
 /// fields, and its code is what the caller needs; otherwise the body's
-/// error (with its JSON path, [`crate::jsonpath`]) stands.
-pub(crate) fn decode_answer<B: DeserializeOwned>(body: &[u8]) -> Result<B, Error> {
+/// error (with its JSON path) stands.
+///
+/// # Errors
+/// [`crate::ErrorKind::Api`] for an error answer, [`crate::ErrorKind::Decode`]
+/// naming the JSON path of the first problem.
+pub fn decode_answer<B: DeserializeOwned>(body: &[u8]) -> Result<B, Error> {
     match decode_path::<Answer<B>>(body) {
         Ok(a) => a.envelope.check().map(|()| a.body),
         Err(e) => Err(check_envelope(body).err().unwrap_or(e)),
@@ -228,6 +241,7 @@ impl<'de, B: Deserialize<'de>> de::Visitor<'de> for AnswerVisitor<B> {
         let body = B::deserialize(de::value::MapAccessDeserializer::new(EnvelopeTap {
             map,
             envelope: &mut envelope,
+            seen: 0,
         }))?;
         Ok(Answer { envelope, body })
     }
@@ -237,7 +251,12 @@ impl<'de, B: Deserialize<'de>> de::Visitor<'de> for AnswerVisitor<B> {
 struct EnvelopeTap<'a, A> {
     map: A,
     envelope: &'a mut Envelope,
+    // Envelope keys read so far (one bit each): a repeated one is an error,
+    // as it is for the derived decoders, never "the last one wins".
+    seen: u8,
 }
+
+const ENVELOPE_KEYS: [&str; 4] = ["ActionStatus", "ErrorCode", "ErrorInfo", "ErrorDisplay"];
 
 impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for EnvelopeTap<'_, A> {
     type Error = A::Error;
@@ -248,6 +267,12 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for EnvelopeTap<'_, A> {
     ) -> Result<Option<K::Value>, A::Error> {
         use de::IntoDeserializer;
         while let Some(key) = self.map.next_key::<Key<'de>>()? {
+            if let Some(i) = ENVELOPE_KEYS.iter().position(|k| *k == key.0) {
+                if self.seen & (1 << i) != 0 {
+                    return Err(de::Error::duplicate_field(ENVELOPE_KEYS[i]));
+                }
+                self.seen |= 1 << i;
+            }
             let env = &mut *self.envelope;
             match &*key.0 {
                 "ActionStatus" => env.action_status = self.map.next_value_seed(Lenient)?,
@@ -300,7 +325,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// A free-text field that some answers send as a number (`"ErrorInfo": 0`):
-/// strings as they are, numbers and booleans as their text, `null` as absent.
+/// strings as they are, `null` as absent, anything else as its JSON text.
 fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     de::DeserializeSeed::deserialize(Lenient, d)
 }
@@ -333,7 +358,15 @@ impl<'de> de::Visitor<'de> for Lenient {
         Ok(Some(v.to_string()))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        JsonText.visit_f64(v).map(Some)
+    }
+    // Objects and arrays (never seen, but an answer must not fail over its
+    // free text): their JSON text.
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        JsonText.visit_seq(seq).map(Some)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        JsonText.visit_map(map).map(Some)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
@@ -343,6 +376,69 @@ impl<'de> de::Visitor<'de> for Lenient {
     }
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(None)
+    }
+}
+
+/// Any JSON value back as compact JSON text, streamed (serde_json's `Value`
+/// would bring its tree and map types into the wasm for this rare case).
+struct JsonText;
+
+impl<'de> de::DeserializeSeed<'de> for JsonText {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> de::Visitor<'de> for JsonText {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        serde_json::to_string(v).map_err(E::custom)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        // Rust's float text (`1`, not `1.0`): serde_json's float writer
+        // would add its own code to the wasm for a case never seen.
+        Ok(v.to_string())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
+        let mut out = String::from("[");
+        while let Some(v) = seq.next_element_seed(JsonText)? {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&v);
+        }
+        out.push(']');
+        Ok(out)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
+        let mut out = String::from("{");
+        while let Some(k) = map.next_key::<Key<'de>>()? {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::to_string(&*k.0).map_err(de::Error::custom)?);
+            out.push(':');
+            out.push_str(&map.next_value_seed(JsonText)?);
+        }
+        out.push('}');
+        Ok(out)
     }
 }
 
@@ -595,6 +691,73 @@ mod tests {
             decode_answer::<serde::de::IgnoredAny>(br#"{"ActionStatus":"OK","ErrorCode":0}"#)
                 .is_ok()
         );
+        // A repeated envelope key is an error, not "the last one wins".
+        let e =
+            ok(r#"{"ErrorCode":70001,"Items":[],"ErrorCode":0,"ActionStatus":"OK"}"#).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (crate::ErrorKind::Decode, Some("ErrorCode"))
+        );
+        assert!(e.message().contains("duplicate field"), "{e}");
+        // Free text of any JSON type keeps an error answer an API error.
+        let e = ok(r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":{"m":[1,"x\"",null,{}],"n":-2.5},"ErrorDisplay":1.0}"#)
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.code(), e.info(), e.display()),
+            (
+                crate::ErrorKind::Api,
+                Some(70001),
+                Some(r#"{"m":[1,"x\"",null,{}],"n":-2.5}"#),
+                Some("1")
+            )
+        );
+    }
+
+    /// Every command of the crate reads its envelope (`READS_ENVELOPE`), so
+    /// an error answer must come out of `parse_response` as the API error.
+    #[test]
+    fn every_command_turns_an_error_answer_into_the_api_error() {
+        fn check<C: Command + serde::de::DeserializeOwned>(request: &str) {
+            let cmd: C = serde_json::from_str(request).unwrap();
+            for body in [
+                r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}"#,
+                r#"{"ResultItem":[],"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"x"}"#,
+            ] {
+                let resp = HttpResponse {
+                    status: 200,
+                    body: body.as_bytes().to_vec(),
+                };
+                let e = parse_response(&cmd, &resp).unwrap_err();
+                assert_eq!(
+                    (e.kind(), e.code()),
+                    (crate::ErrorKind::Api, Some(70001)),
+                    "{} {body}",
+                    C::ENDPOINT
+                );
+                assert!(C::READS_ENVELOPE, "{}", C::ENDPOINT);
+            }
+        }
+        use crate::model::*;
+        let c2c = r#"{"type":"c2c","userId":"u"}"#;
+        check::<GetListRequest>(r#"{"fromAccount":"a"}"#);
+        check::<GetContactGroupRequest>(r#"{"fromAccount":"a"}"#);
+        check::<SearchContactGroupRequest>(&format!(
+            r#"{{"fromAccount":"a","conversations":[{c2c}]}}"#
+        ));
+        check::<UpdateContactGroupRequest>(&format!(
+            r#"{{"fromAccount":"a","groupName":"g","add":[{c2c}],"remove":[]}}"#
+        ));
+        check::<CreateContactGroupRequest>(&format!(
+            r#"{{"fromAccount":"a","groupName":"g","conversations":[{c2c}]}}"#
+        ));
+        check::<DelContactGroupRequest>(r#"{"fromAccount":"a","groupName":"g"}"#);
+        check::<MarkContactRequest>(&format!(
+            r#"{{"fromAccount":"a","items":[{{"conversation":{c2c},"set":["star"]}}]}}"#
+        ));
+        check::<DeleteContactRequest>(&format!(r#"{{"fromAccount":"a","conversation":{c2c}}}"#));
+        check::<SnsGroupGetRequest>(r#"{"fromAccount":"a","groupNames":["g"]}"#);
+        check::<SnsGroupAddRequest>(r#"{"fromAccount":"a","groupNames":["g"],"friends":[]}"#);
+        check::<SnsGroupDeleteRequest>(r#"{"fromAccount":"a","groupNames":["g"]}"#);
     }
 
     #[test]

@@ -59,6 +59,7 @@ struct GroupGetItem {
 impl Command for SnsGroupGetRequest {
     const ENDPOINT: &'static str = "v4/sns/group_get";
     const IDEMPOTENT: bool = true;
+    const READS_ENVELOPE: bool = true;
     type Output = SnsGroupGetResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -130,6 +131,7 @@ impl Command for SnsGroupAddRequest {
     const ENDPOINT: &'static str = "v4/sns/group_add";
     // A second add of the same names fails (groups exist).
     const IDEMPOTENT: bool = false;
+    const READS_ENVELOPE: bool = true;
     type Output = SnsGroupAddResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -179,6 +181,7 @@ struct GroupDeleteAnswer {
 impl Command for SnsGroupDeleteRequest {
     const ENDPOINT: &'static str = "v4/sns/group_delete";
     const IDEMPOTENT: bool = false;
+    const READS_ENVELOPE: bool = true;
     type Output = SnsGroupDeleteResult;
 
     fn to_body(&self) -> Result<String, Error> {

@@ -82,7 +82,8 @@ extern "C" {
 
     /// Builds the JS value of a [`Tape`] (see [`crate::tape`] for the ops),
     /// reading the buffers in place.
-    fn tim_from_tape(ops: &[u32], nums: &[f64], text: &str) -> JsValue;
+    #[wasm_bindgen(catch)]
+    fn tim_from_tape(ops: &[u32], nums: &[f64], text: &str) -> Result<JsValue, JsValue>;
 }
 
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
@@ -120,7 +121,12 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
 pub(crate) fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
     let tape = Tape::of(value)
         .map_err(|e| Error::decode("", format!("cannot convert the result for JS: {e}")))?;
-    Ok(tim_from_tape(&tape.ops, &tape.nums, &tape.text))
+    tim_from_tape(&tape.ops, &tape.nums, &tape.text).map_err(|e| {
+        Error::decode(
+            "",
+            format!("cannot convert the result for JS: {}", js_message(&e)),
+        )
+    })
 }
 
 /// Writes a small fixed-shape value (one mark set, a UserSig's details)
