@@ -53,9 +53,9 @@ console.log("\nself time by category:");
 for (const [k, us] of agg(category).slice(0, 30)) console.log(`  ${pct(us)}  ${k}`);
 // Phases of an SDK call: each sample goes to the first rule matching any frame of its stack.
 const PHASES = [
-  ["request in: JS object -> serde_json::Value -> struct (convert::from_js)", (f) => /convert::from_js|serde_wasm_bindgen::de/.test(f.functionName)],
-  ["result out: Rust -> JS objects (convert::to_js, serde-wasm-bindgen)", (f) => /convert::to_js|serde_wasm_bindgen::ser|ObjectSerializer|ArraySerializer/.test(f.functionName)],
-  ["response parse: serde_json + serde_path_to_error into wire structs", (f) => /serde_json::de|serde_json::read|serde_path_to_error|impl serde_core::de::Deserialize for tim_contacts/.test(f.functionName)],
+  ["request in: JSON.stringify -> serde_json -> struct (convert::from_js)", (f) => /convert::from_js|serde_wasm_bindgen::de/.test(f.functionName)],
+  ["result out: Rust -> JS objects (convert::to_js: the tape, or serde-wasm-bindgen)", (f) => /convert::to_js|serde_wasm_bindgen::ser|ObjectSerializer|ArraySerializer/.test(f.functionName)],
+  ["response parse: serde_json into wire structs (api::decode_answer)", (f) => /serde_json::de|serde_json::read|serde_path_to_error|impl serde_core::de::Deserialize for tim_contacts/.test(f.functionName)],
   ["request body: serde_json::to_string", (f) => /serde_json::ser/.test(f.functionName)],
   ["UserSig from cache", (f) => /sigcache|JsSigner|usersig/.test(f.functionName)],
   ["stub fetch itself (new Response)", (f) => f.functionName === "stub" && /overhead\.mjs$/.test(f.url)],
