@@ -133,7 +133,15 @@ pub(crate) struct PathError {
 /// # Errors
 /// A [`PathError`] for the first problem serde_json meets.
 pub(crate) fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, PathError> {
-    serde_json::from_slice(json).map_err(|e| {
+    // The error's path is found outside the generic function: one copy of
+    // that code in the wasm, not one per decoded type.
+    serde_json::from_slice(json).map_err(|e| locate(json, &e))
+}
+
+/// The [`PathError`] of serde_json's error `e` over `json`.
+#[inline(never)]
+fn locate(json: &[u8], e: &serde_json::Error) -> PathError {
+    {
         let mut path = if e.line() == 0 {
             String::new()
         } else {
@@ -159,7 +167,7 @@ pub(crate) fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, PathError> {
             }
         }
         PathError { path, message }
-    })
+    }
 }
 
 #[cfg(test)]

@@ -206,8 +206,15 @@ fn check_envelope(body: &[u8]) -> Result<(), Error> {
 pub fn decode_answer<B: DeserializeOwned>(body: &[u8]) -> Result<B, Error> {
     match decode_path::<Answer<B>>(body) {
         Ok(a) => a.envelope.check().map(|()| a.body),
-        Err(e) => Err(check_envelope(body).err().unwrap_or(e)),
+        Err(e) => Err(answer_error(body, e)),
     }
+}
+
+/// The error of an answer whose body did not parse: the API error if the
+/// envelope says so, else `e`. Not generic: one copy in the wasm.
+#[inline(never)]
+fn answer_error(body: &[u8], e: Error) -> Error {
+    check_envelope(body).err().unwrap_or(e)
 }
 
 fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
@@ -266,6 +273,31 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for EnvelopeTap<'_, A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         use de::IntoDeserializer;
+        match self.next_body_key()? {
+            None => Ok(None),
+            Some(Key(std::borrow::Cow::Borrowed(k))) => seed
+                .deserialize(de::value::BorrowedStrDeserializer::new(k))
+                .map(Some),
+            Some(Key(std::borrow::Cow::Owned(k))) => {
+                seed.deserialize(k.into_deserializer()).map(Some)
+            }
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+impl<'de, A: de::MapAccess<'de>> EnvelopeTap<'_, A> {
+    /// The next key that is not an envelope key, reading envelope entries
+    /// on the way. Generic over the map only (not over each body's key
+    /// seed): one copy in the wasm.
+    #[inline(never)]
+    fn next_body_key(&mut self) -> Result<Option<Key<'de>>, A::Error> {
         while let Some(key) = self.map.next_key::<Key<'de>>()? {
             if let Some(i) = ENVELOPE_KEYS.iter().position(|k| *k == key.0) {
                 if self.seen & (1 << i) != 0 {
@@ -279,26 +311,10 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for EnvelopeTap<'_, A> {
                 "ErrorCode" => env.error_code = self.map.next_value()?,
                 "ErrorInfo" => env.error_info = self.map.next_value_seed(Lenient)?,
                 "ErrorDisplay" => env.error_display = self.map.next_value_seed(Lenient)?,
-                _ => {
-                    return match key.0 {
-                        std::borrow::Cow::Borrowed(k) => seed
-                            .deserialize(de::value::BorrowedStrDeserializer::new(k))
-                            .map(Some),
-                        std::borrow::Cow::Owned(k) => {
-                            seed.deserialize(k.into_deserializer()).map(Some)
-                        }
-                    }
-                }
+                _ => return Ok(Some(key)),
             }
         }
         Ok(None)
-    }
-
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, A::Error> {
-        self.map.next_value_seed(seed)
     }
 }
 
