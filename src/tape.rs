@@ -86,15 +86,21 @@ type R = Result<(), TapeError>;
 impl Tape {
     /// Writes `value` to a new tape.
     pub(crate) fn of<T: Serialize + ?Sized>(value: &T) -> Result<Tape, TapeError> {
-        let mut tape = Tape {
+        let mut tape = Tape::new();
+        value.serialize(&mut tape)?;
+        Ok(tape)
+    }
+
+    // Out of line: one copy, not one per result type.
+    #[inline(never)]
+    fn new() -> Tape {
+        Tape {
             ops: Vec::with_capacity(32),
             nums: Vec::new(),
             text: String::with_capacity(64),
             keys: [(0, 0, 0); KEY_SLOTS],
             defined: 0,
-        };
-        value.serialize(&mut tape)?;
-        Ok(tape)
+        }
     }
 
     #[inline(always)]

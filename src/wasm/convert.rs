@@ -96,17 +96,36 @@ extern "C" {
 /// keeps one deserializer per type in the wasm. `undefined` and `null`
 /// properties count as absent; a `bigint` arrives as a decimal string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
+    let json = js_json(&value, what)?;
+    crate::jsonpath::decode(json.as_bytes()).map_err(|e| input_error(e, what))
+}
+
+// The non-generic halves of `from_js` and `to_js_value`: one copy each in
+// the wasm instead of one per request or result type.
+
+#[inline(never)]
+fn js_json(value: &JsValue, what: &str) -> Result<String, Error> {
     if value.is_undefined() || value.is_null() {
         return Err(Error::invalid(what, "is required (an object)"));
     }
-    let json = tim_to_json(&value)
+    tim_to_json(value)
         .ok()
         .and_then(|s| s.as_string())
-        .ok_or_else(|| Error::invalid(what, "is not plain data (functions, cycles?)"))?;
-    crate::jsonpath::decode(json.as_bytes()).map_err(|e| {
-        let field = if e.path.is_empty() { what } else { &e.path };
-        Error::invalid(field, e.message)
-    })
+        .ok_or_else(|| Error::invalid(what, "is not plain data (functions, cycles?)"))
+}
+
+#[inline(never)]
+fn input_error(e: crate::jsonpath::PathError, what: &str) -> Error {
+    let field = if e.path.is_empty() { what } else { &e.path };
+    Error::invalid(field, e.message)
+}
+
+#[inline(never)]
+fn tape_to_js(tape: Result<Tape, crate::tape::TapeError>) -> Result<JsValue, Error> {
+    let convert =
+        |message: String| Error::decode("", format!("cannot convert the result for JS: {message}"));
+    let tape = tape.map_err(|e| convert(e.to_string()))?;
+    tim_from_tape(&tape.ops, &tape.nums, &tape.text).map_err(|e| convert(js_message(&e)))
 }
 
 /// Writes a result as plain JS objects, through a [`Tape`]: one boundary
@@ -119,14 +138,7 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue
 
 /// As [`to_js`], with the error still an [`Error`].
 pub(crate) fn to_js_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Error> {
-    let tape = Tape::of(value)
-        .map_err(|e| Error::decode("", format!("cannot convert the result for JS: {e}")))?;
-    tim_from_tape(&tape.ops, &tape.nums, &tape.text).map_err(|e| {
-        Error::decode(
-            "",
-            format!("cannot convert the result for JS: {}", js_message(&e)),
-        )
-    })
+    tape_to_js(Tape::of(value))
 }
 
 /// Writes a small fixed-shape value (one mark set, a UserSig's details)
