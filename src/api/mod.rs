@@ -125,13 +125,22 @@ pub fn percent_encoded(value: &str) -> String {
 /// official SDKs send it).
 fn percent_encode_into(out: &mut String, value: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in value.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'*') {
-            out.push(char::from(b));
-        } else {
+    let safe = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'*');
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Runs of safe bytes are copied whole (a UserSig is one run); they
+        // are ASCII, so a run is always valid UTF-8.
+        let start = i;
+        while bytes.get(i).is_some_and(|&b| safe(b)) {
+            i += 1;
+        }
+        out.push_str(std::str::from_utf8(&bytes[start..i]).unwrap_or_default());
+        if let Some(&b) = bytes.get(i) {
             out.push('%');
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 15)]));
+            i += 1;
         }
     }
 }
@@ -610,6 +619,22 @@ mod tests {
             build_url("v4/recentcontact/get_list", &params()),
             "https://console.tim.qq.com/v4/recentcontact/get_list?sdkappid=88888888&identifier=admin&usersig=eJx*a-b_&random=99999999&contenttype=json"
         );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn percent_encoding_matches_the_byte_by_byte_definition(v in "\\PC{0,40}") {
+            let mut naive = String::new();
+            for &b in v.as_bytes() {
+                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'*') {
+                    naive.push(char::from(b));
+                } else {
+                    naive.push_str(&format!("%{b:02X}"));
+                }
+            }
+            proptest::prop_assert_eq!(percent_encoded(&v), naive);
+        }
     }
 
     #[test]

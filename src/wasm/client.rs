@@ -247,23 +247,25 @@ pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
     })
 }
 
+#[wasm_bindgen(inline_js = r#"
+export function tim_attach_report(obj, random, attempts) {
+  if (random !== undefined) Object.defineProperty(obj, "random", { value: random });
+  Object.defineProperty(obj, "attempts", { value: attempts });
+}
+"#)]
+extern "C" {
+    /// Defines `random` (when known) and `attempts` on `obj`, read-only and
+    /// non-enumerable (one boundary call instead of six).
+    fn tim_attach_report(obj: &JsValue, random: Option<u32>, attempts: u32);
+}
+
 /// Puts the call's `random` and `attempts` on a result object as
 /// non-enumerable properties: readable, but not part of the data (they stay
 /// out of `JSON.stringify`, spreads and deep-equality checks).
 fn attach_report(result: &JsValue, report: &CallReport) {
-    if !result.is_object() {
-        return;
+    if result.is_object() {
+        tim_attach_report(result, report.random(), report.attempts());
     }
-    let obj: &js_sys::Object = result.unchecked_ref();
-    let define = |key: &str, value: JsValue| {
-        let desc = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&desc, &"value".into(), &value);
-        js_sys::Object::define_property(obj, &key.into(), &desc);
-    };
-    if let Some(random) = report.random() {
-        define("random", random.into());
-    }
-    define("attempts", report.attempts().into());
 }
 
 /// A parsed call waiting for its per-call options: runs it and converts
