@@ -4,15 +4,13 @@
 //! so does dropping the `send` future (how a caller's `AbortSignal` reaches
 //! the fetch in flight).
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::convert::js_message;
-use super::runtime::{clear_timeout, set_timeout};
 use crate::transport::{
     Entropy, HttpRequest, HttpResponse, Transport, TransportError, CONTENT_TYPE,
 };
@@ -20,6 +18,18 @@ use crate::transport::{
 #[wasm_bindgen(inline_js = r#"
 export function tim_call_fetch(fetch, url, body, type, signal) {
   return fetch(url, { method: "POST", headers: { "Content-Type": type }, body, signal });
+}
+export function tim_abort_after(controller, ms) {
+  const timer = { fired: false, id: undefined };
+  timer.id = setTimeout(() => {
+    timer.fired = true;
+    controller.abort();
+  }, ms);
+  return timer;
+}
+export function tim_clear_timer(timer) {
+  clearTimeout(timer.id);
+  return timer.fired;
 }
 "#)]
 extern "C" {
@@ -33,6 +43,13 @@ extern "C" {
         content_type: &str,
         signal: &web_sys::AbortSignal,
     ) -> Result<JsValue, JsValue>;
+
+    /// Aborts `controller` after `ms` unless cleared; the timer lives in JS
+    /// (no Rust closure per request).
+    fn tim_abort_after(controller: &web_sys::AbortController, ms: i32) -> JsValue;
+
+    /// Clears a timer of `tim_abort_after`; true when it had fired.
+    fn tim_clear_timer(timer: &JsValue) -> bool;
 }
 
 #[wasm_bindgen]
@@ -84,15 +101,20 @@ impl FetchTransport {
 /// Aborts the fetch and clears its timer when `send` is dropped before it settled.
 struct InFlight {
     controller: web_sys::AbortController,
-    timer: Option<(JsValue, Closure<dyn FnMut()>)>,
+    timer: Option<JsValue>,
     settled: bool,
+}
+
+impl InFlight {
+    /// Clears the timer; true when it had fired (the request timed out).
+    fn clear_timer(&mut self) -> bool {
+        self.timer.take().is_some_and(|t| tim_clear_timer(&t))
+    }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if let Some((handle, _closure)) = self.timer.take() {
-            clear_timeout(&handle);
-        }
+        self.clear_timer();
         if !self.settled {
             self.controller.abort();
         }
@@ -103,17 +125,9 @@ impl Transport for FetchTransport {
     async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let controller =
             web_sys::AbortController::new().map_err(|e| TransportError::Network(js_message(&e)))?;
-        let timed_out = Rc::new(Cell::new(false));
         let timer = (req.timeout_ms > 0).then(|| {
-            let flag = timed_out.clone();
-            let ctl = controller.clone();
-            let on_timeout = Closure::once(move || {
-                flag.set(true);
-                ctl.abort();
-            });
             let ms = i32::try_from(req.timeout_ms).unwrap_or(i32::MAX);
-            let handle = set_timeout(on_timeout.as_ref().unchecked_ref(), ms);
-            (handle, on_timeout)
+            tim_abort_after(&controller, ms)
         });
         let mut in_flight = InFlight {
             controller: controller.clone(),
@@ -131,9 +145,10 @@ impl Transport for FetchTransport {
         }
         .await;
         in_flight.settled = true;
+        let timed_out = in_flight.clear_timer();
         drop(in_flight);
         result.map_err(|e| {
-            if timed_out.get() {
+            if timed_out {
                 TransportError::Timeout
             } else {
                 TransportError::Network(js_message(&e))
