@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the npm package into bench/.out/pkg with the same steps as scripts/build
-# (release wasm -> wasm-bindgen --target web -> npm wasm-opt -Oz -> pkg-template/*), but
-# without its size gate (bench/size.mjs reports the budget instead), and keeps the
-# un-optimised wasm-bindgen output in bench/.out/bindgen/ for twiggy.
+# (release wasm -> wasm-bindgen --target web -> npm wasm-opt -Oz, the same for the Node
+# build at opt-level 3 with -O3 -> pkg-template/*), but without its size gate
+# (bench/size.mjs reports the budget instead), and keeps the un-optimised wasm-bindgen
+# output in bench/.out/bindgen/ (and bindgen-node/) for twiggy and profiles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/.out
@@ -23,6 +24,18 @@ say "wasm-opt -Oz"
   --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   -o "$OUT/pkg/tim_contacts_bg.wasm" "$OUT/bindgen/tim_contacts_bg.wasm"
+# The Node build (opt-level 3), as scripts/build makes it.
+say "cargo build --profile release-node --target wasm32-unknown-unknown -p tim-contacts"
+cargo build -q --profile release-node --target wasm32-unknown-unknown -p tim-contacts
+rm -rf "$OUT/bindgen-node"
+wasm-bindgen --target web --out-dir "$OUT/bindgen-node" --out-name tim_contacts_node \
+  target/wasm32-unknown-unknown/release-node/tim_contacts.wasm
+say "wasm-opt -O3 (Node build)"
+"$WASM_OPT" -O3 --strip-debug --strip-producers \
+  --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+  -o "$OUT/pkg/tim_contacts_node_bg.wasm" "$OUT/bindgen-node/tim_contacts_node_bg.wasm"
+cp "$OUT/bindgen-node/tim_contacts_node.js" "$OUT/pkg/"
 cp pkg-template/* "$OUT/pkg/"
 rm -f "$OUT/pkg/.gitignore"
 node --input-type=module -e '
@@ -34,4 +47,5 @@ say "ready: $OUT/pkg"
 rm -rf "$OUT/pkg-names"
 cp -r "$OUT/pkg" "$OUT/pkg-names"
 cp "$OUT/bindgen/tim_contacts_bg.wasm" "$OUT/pkg-names/tim_contacts_bg.wasm"
+cp "$OUT/bindgen-node/tim_contacts_node_bg.wasm" "$OUT/pkg-names/tim_contacts_node_bg.wasm"
 say "ready: $OUT/pkg-names (named wasm, for profiles)"

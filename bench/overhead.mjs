@@ -2,12 +2,16 @@
 // an in-process stub returning canned JSON, parse, validate, map to camelCase, decode marks)
 // against bench/baseline/minimal-client.mjs doing the same work through the same stub.
 // Ratio = SDK time per call / minimal client time per call (lower is better).
-//   TIM_BENCH_PROFILE=1 runs only the SDK loop (for `node --cpu-prof bench/overhead.mjs`).
+// Both builds of the package: the Node entry's (opt-level 3) and the size build browsers load
+// (opt-level z), the latter instantiated here in Node.
+//   TIM_BENCH_PROFILE=1 runs only the SDK loop (for `node --cpu-prof bench/overhead.mjs`);
+//   TIM_BENCH_BUILD=web profiles the size build instead of the Node build.
 import assert from "node:assert/strict";
-import { compare, loadPkg, printRatios, x, fmtNs } from "./lib/harness.mjs";
+import { compare, loadPkg, loadWebBuild, printRatios, x, fmtNs } from "./lib/harness.mjs";
 import { MinimalClient } from "./baseline/minimal-client.mjs";
 
 const sdk = await loadPkg();
+const web = await loadWebBuild();
 const SDKAPPID = 1400000000;
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const userSig = sdk.genUserSig({ sdkAppId: SDKAPPID, secretKey: KEY, identifier: "administrator", dangerouslyAllowBrowser: true });
@@ -70,6 +74,7 @@ const base = { sdkAppId: SDKAPPID, identifier: "administrator", baseUrl: "http:/
 // rateLimit: false, or the default 200 calls/s pacing would be what we measure.
 const tim = new sdk.TimClient({ ...base, userSig: () => userSig, rateLimit: false });
 const timNoTimeout = new sdk.TimClient({ ...base, userSig: () => userSig, rateLimit: false, timeoutMs: 0 });
+const timWeb = new web.TimClient({ ...base, userSig: () => userSig, rateLimit: false });
 const mini = new MinimalClient({ ...base, userSig });
 
 const CG = { fromAccount: "alice", startIndex: 0 };
@@ -78,14 +83,17 @@ const GL = { fromAccount: "alice" };
 // Same results first.
 assert.deepEqual(await tim.getContactGroup(CG), await mini.getContactGroup(CG));
 assert.deepEqual(await tim.getList(GL), await mini.getList(GL));
+assert.deepEqual(await timWeb.getContactGroup(CG), await mini.getContactGroup(CG));
+assert.deepEqual(await timWeb.getList(GL), await mini.getList(GL));
 console.log("SDK and minimal client return deep-equal pages");
 
 if (process.env.TIM_BENCH_PROFILE) {
   const n = Number(process.env.TIM_BENCH_PROFILE) > 1 ? Number(process.env.TIM_BENCH_PROFILE) : 20000;
   const t0 = performance.now();
   const which = process.env.TIM_BENCH_PROFILE_CALL ?? "both";
-  if (which !== "getList") for (let i = 0; i < n; i++) await tim.getContactGroup(CG);
-  if (which !== "getContactGroup") for (let i = 0; i < n; i++) await tim.getList(GL);
+  const client = process.env.TIM_BENCH_BUILD === "web" ? timWeb : tim;
+  if (which !== "getList") for (let i = 0; i < n; i++) await client.getContactGroup(CG);
+  if (which !== "getContactGroup") for (let i = 0; i < n; i++) await client.getList(GL);
   console.log(`profile run (${which}): ${n} calls each in ${(performance.now() - t0).toFixed(0)} ms`);
   process.exit(0);
 }
@@ -95,19 +103,27 @@ const floor = await compare("stub alone (new Response + text) vs JSON.parse of t
   baseline: async () => JSON.parse(CONTACT_GROUP_JSON),
   candidate: async () => (await stub("get_contact_group")).text(),
 });
-results.push(await compare("getContactGroup, 100-item page", {
+results.push(await compare("Node build: getContactGroup, 100-item page", {
   baseline: () => mini.getContactGroup(CG),
   candidate: () => tim.getContactGroup(CG),
 }));
-results.push(await compare("getList, 4-item page", {
+results.push(await compare("Node build: getList, 4-item page", {
   baseline: () => mini.getList(GL),
   candidate: () => tim.getList(GL),
 }));
-results.push(await compare("getContactGroup, 100-item page, timeoutMs: 0", {
+results.push(await compare("size build: getContactGroup, 100-item page", {
+  baseline: () => mini.getContactGroup(CG),
+  candidate: () => timWeb.getContactGroup(CG),
+}));
+results.push(await compare("size build: getList, 4-item page", {
+  baseline: () => mini.getList(GL),
+  candidate: () => timWeb.getList(GL),
+}));
+results.push(await compare("Node build: getContactGroup, 100 items, timeoutMs: 0", {
   baseline: () => mini.getContactGroup(CG),
   candidate: () => timNoTimeout.getContactGroup(CG),
 }));
-results.push(await compare("getList, 4-item page, timeoutMs: 0", {
+results.push(await compare("Node build: getList, 4 items, timeoutMs: 0", {
   baseline: () => mini.getList(GL),
   candidate: () => timNoTimeout.getList(GL),
 }));

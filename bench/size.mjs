@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { BENCH_DIR, pkgDir, printRatios } from "./lib/harness.mjs";
 
-// Budget: gzip -9 bytes of the .wasm plus the JS glue (tim_contacts.js + the entry files).
+// Budget: gzip -9 bytes of what a browser loads: the size build's .wasm, its glue
+// (tim_contacts.js) and index.web.js.
 // The goal the project set itself; the enforced budget (the line that must not
 // be crossed while the goal is not met) lives in scripts/build and is read here.
 const BUDGET_GZIP_BYTES = 150 * 1024;
@@ -22,18 +23,26 @@ const PKG = pkgDir();
 const BINDGEN_WASM = path.join(BENCH_DIR, ".out", "bindgen", "tim_contacts_bg.wasm");
 const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 
-const rows = [];
-for (const f of ["tim_contacts_bg.wasm", "tim_contacts.js", "index.node.js", "index.web.js"]) {
-  const buf = readFileSync(path.join(PKG, f));
-  rows.push({ f, raw: buf.length, gz: gzipSync(buf, { level: 9 }).length });
-}
+// What a browser loads (the size build through index.web.js) is what the budget is about;
+// the Node build (opt-level 3, index.node.js) is reported but has no budget.
+const sizes = (files) =>
+  files.map((f) => {
+    const buf = readFileSync(path.join(PKG, f));
+    return { f, raw: buf.length, gz: gzipSync(buf, { level: 9 }).length };
+  });
+const rows = sizes(["tim_contacts_bg.wasm", "tim_contacts.js", "index.web.js"]);
+const nodeRows = sizes(["tim_contacts_node_bg.wasm", "tim_contacts_node.js", "index.node.js"]);
 console.log(`package ${PKG}`);
-console.log(`  ${"file".padEnd(24)} ${"raw".padStart(10)} ${"gzip -9".padStart(10)}`);
-for (const r of rows) console.log(`  ${r.f.padEnd(24)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}`);
+console.log(`  ${"file".padEnd(26)} ${"raw".padStart(10)} ${"gzip -9".padStart(10)}`);
+const sum = (rs) => rs.reduce((a, r) => ({ raw: a.raw + r.raw, gz: a.gz + r.gz }), { raw: 0, gz: 0 });
+for (const r of rows) console.log(`  ${r.f.padEnd(26)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}`);
 const wasm = rows[0];
-const js = rows.slice(1).reduce((a, r) => ({ raw: a.raw + r.raw, gz: a.gz + r.gz }), { raw: 0, gz: 0 });
+const js = sum(rows.slice(1));
 const totalGz = wasm.gz + js.gz;
-console.log(`  ${"total".padEnd(24)} ${kb(wasm.raw + js.raw).padStart(10)} ${kb(totalGz).padStart(10)}   budget ${kb(BUDGET_GZIP_BYTES)} gzip`);
+console.log(`  ${"total (browsers)".padEnd(26)} ${kb(wasm.raw + js.raw).padStart(10)} ${kb(totalGz).padStart(10)}   budget ${kb(BUDGET_GZIP_BYTES)} gzip`);
+for (const r of nodeRows) console.log(`  ${r.f.padEnd(26)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}`);
+const node = sum(nodeRows);
+console.log(`  ${"total (Node, no budget)".padEnd(26)} ${kb(node.raw).padStart(10)} ${kb(node.gz).padStart(10)}`);
 
 // Per-crate attribution --------------------------------------------------------------------
 const GROUPS = [
@@ -110,8 +119,9 @@ if (items) {
 const over = totalGz > BUDGET_GZIP_BYTES;
 printRatios("package size (gzip -9)", [
   ["wasm gzip / raw", `${kb(wasm.gz)} / ${kb(wasm.raw)}`],
-  ["JS glue + entries gzip / raw", `${kb(js.gz)} / ${kb(js.raw)}`],
-  ["total gzip / goal", `${kb(totalGz)} / ${kb(BUDGET_GZIP_BYTES)} = ${(totalGz / BUDGET_GZIP_BYTES).toFixed(2)}x ${over ? "over the goal" : "within the goal"}`],
+  ["JS glue + web entry gzip / raw", `${kb(js.gz)} / ${kb(js.raw)}`],
+  ["total gzip (browsers) / goal", `${kb(totalGz)} / ${kb(BUDGET_GZIP_BYTES)} = ${(totalGz / BUDGET_GZIP_BYTES).toFixed(2)}x ${over ? "over the goal" : "within the goal"}`],
+  ["Node build (opt-level 3) wasm + glue + entry gzip, no budget", kb(node.gz)],
   ["total gzip / enforced budget (scripts/build)", `${kb(totalGz)} / ${kb(ENFORCED_GZIP_BYTES)} ${totalGz > ENFORCED_GZIP_BYTES ? "OVER" : "within"}`],
   ...(table ?? []).slice(0, 6).map(([k, share]) => [`share of wasm: ${k}`, `${(100 * share).toFixed(1)}%`]),
 ]);

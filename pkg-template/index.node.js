@@ -1,15 +1,18 @@
 // Node entry: read the .wasm next to this file and instantiate it synchronously,
-// so `import { TimClient } from "tim-contacts"` is ready with no await.
+// so `import { TimClient } from "tim-contacts"` is ready with no await. Node
+// gets the speed build of the same code (opt-level 3; browsers, Deno and
+// bundlers get the size build through index.web.js): on a server the bytes
+// matter little and the CPU per call more (bench/README.md).
 import { readFileSync } from "node:fs";
 import { webcrypto } from "node:crypto";
-import { initSync } from "./tim_contacts.js";
+import { initSync } from "./tim_contacts_node.js";
 
 // Node 18 has no global `crypto`; the client draws each request's `random` from it.
 if (typeof globalThis.crypto === "undefined") {
   Object.defineProperty(globalThis, "crypto", { value: webcrypto, configurable: true, writable: true });
 }
 
-const bytes = readFileSync(new URL("./tim_contacts_bg.wasm", import.meta.url));
+const bytes = readFileSync(new URL("./tim_contacts_node_bg.wasm", import.meta.url));
 initSync({ module: new WebAssembly.Module(bytes) });
 
-export * from "./tim_contacts.js";
+export * from "./tim_contacts_node.js";

@@ -14,9 +14,16 @@ export function pkgDir() {
   return path.resolve(process.env.TIM_BENCH_PKG || path.join(BENCH_DIR, ".out", "pkg"));
 }
 
-/** Imports the package's Node entry. */
+/** Imports the package's Node entry (the Node build: opt-level 3). */
 export async function loadPkg() {
   return import(pathToFileURL(path.join(pkgDir(), "index.node.js")).href);
+}
+
+/** The size build that browsers, Deno and bundlers load (index.web.js), instantiated in Node. */
+export async function loadWebBuild() {
+  const glue = await import(pathToFileURL(path.join(pkgDir(), "tim_contacts.js")).href);
+  glue.initSync({ module: new WebAssembly.Module(readFileSync(path.join(pkgDir(), "tim_contacts_bg.wasm"))) });
+  return glue;
 }
 
 export const median = (xs) => {
