@@ -169,11 +169,13 @@ pub fn parse_standard_mark(bits: &str, field: &str) -> Result<u64, Error> {
 
 /// Formats a 64-bit mark set as a `StandardMark` string (`""` for no mark).
 pub fn format_standard_mark(value: u64) -> String {
-    if value == 0 {
-        String::new()
-    } else {
-        format!("{value:b}")
-    }
+    // By hand rather than `format!("{value:b}")`: one pass over at most 64
+    // digits, no formatter (the codec's encode is measured per call).
+    let digits = 64 - value.leading_zeros();
+    (0..digits)
+        .rev()
+        .map(|bit| if value >> bit & 1 == 1 { '1' } else { '0' })
+        .collect()
 }
 
 /// Decodes a `StandardMark` string into typed marks.

@@ -5,6 +5,7 @@
 //! - [`signer`]: the host `userSig` callback as a [`crate::transport::Signer`].
 //! - [`convert`]: values in and out of JS, and errors as real `Error`s.
 //! - [`list`]: the async-iterable results of `listConversations` / `listContactGroupItems`.
+//! - [`marks_in`]: mark sets from JS for `encodeStandardMark(s)`, without JSON for the plain shape.
 //! - [`observe`]: the `onRequest` / `onResponse` / `onRetry` hooks.
 //! - [`ratelimit`]: the shareable `RateLimiter` class.
 //! - [`runtime`]: the clock (`Date.now`, `setTimeout`) and `AbortSignal` glue.
@@ -13,6 +14,7 @@ mod client;
 mod convert;
 mod fetch;
 mod list;
+mod marks_in;
 mod observe;
 pub(crate) mod ratelimit;
 mod runtime;
@@ -20,7 +22,6 @@ mod signer;
 
 use wasm_bindgen::prelude::*;
 
-use crate::marks::MarksInput;
 use convert::{from_js, small_to_js, throw, to_js};
 
 /// Installs the panic hook once, when the module is instantiated.
@@ -59,7 +60,7 @@ pub fn decode_standard_mark(bits: &str) -> Result<JsValue, JsValue> {
 pub fn encode_standard_mark(
     #[wasm_bindgen(unchecked_param_type = "MarksInput")] marks: JsValue,
 ) -> Result<String, JsValue> {
-    let input: MarksInput = from_js(marks, "marks").map_err(|e| throw(&e))?;
+    let input = marks_in::marks_input(marks).map_err(|e| throw(&e))?;
     crate::marks::encode_marks(&input).map_err(|e| throw(&e))
 }
 
@@ -87,7 +88,7 @@ pub fn decode_standard_marks(
 pub fn encode_standard_marks(
     #[wasm_bindgen(unchecked_param_type = "MarksInput[]")] marks: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let all: Vec<MarksInput> = from_js(marks, "marks").map_err(|e| throw(&e))?;
+    let all = marks_in::marks_inputs(marks).map_err(|e| throw(&e))?;
     let strings = crate::marks::encode_marks_batch(&all).map_err(|e| throw(&e))?;
     to_js(&strings)
 }

@@ -445,3 +445,59 @@ fn results_cross_on_the_tape_with_javascript_values() {
     assert!(Reflect::has(&first, &"note".into()).unwrap());
     assert!(prop(&first, "big").is_bigint());
 }
+
+#[wasm_bindgen_test]
+fn marks_inputs_read_the_same_with_or_without_json() {
+    use super::marks_in::{marks_input_by_json, marks_input_by_words};
+    // Plain shapes: the word path applies and reads what the JSON path reads.
+    for src in [
+        "{}",
+        "{ star: true }",
+        "{ star: false, unread: true, fold: true, hide: false }",
+        "{ custom: [] }",
+        "{ custom: [32, 63, 40], hide: true }",
+        "{ value: 0n }",
+        "{ value: 18446744073709551615n, star: true }",
+        "{ value: 4294967296n, custom: [33], fold: undefined }",
+        "{ star: true, value: 9n, custom: [0, 255] }",
+    ] {
+        let words = marks_input_by_words(&js(src));
+        assert!(words.is_some(), "the word path should take {src}");
+        assert_eq!(words, marks_input_by_json(js(src)).ok(), "{src}");
+    }
+    // Anything else goes the JSON path (which accepts or names the field).
+    for src in [
+        "null",
+        "[]",
+        "'star'",
+        "{ star: 1 }",
+        "{ star: null }",
+        "{ value: 5 }",
+        "{ value: '5' }",
+        "{ value: -1n }",
+        "{ value: 18446744073709551616n }",
+        "{ custom: [32.5] }",
+        "{ custom: [256] }",
+        "{ custom: '32' }",
+        "{ stars: true }",
+        "{ toJSON() { return {}; } }",
+        "Object.assign(Object.create({ inherited: 1 }), { star: true, toString: 1 })",
+    ] {
+        assert_eq!(marks_input_by_words(&js(src)), None, "{src}");
+    }
+    // The encode functions give the same strings and errors either way.
+    assert_eq!(
+        super::encode_standard_mark(js("{ star: true, custom: [32] }")).unwrap(),
+        super::encode_standard_mark(js(
+            "{ star: true, custom: [32], value: undefined, hide: null }"
+        ))
+        .unwrap()
+    );
+    let err = super::encode_standard_mark(js("{ custom: [31] }")).unwrap_err();
+    assert_eq!(
+        prop(&err, "field").as_string().as_deref(),
+        Some("custom[0]")
+    );
+    let err = super::encode_standard_mark(js("{ star: 'yes' }")).unwrap_err();
+    assert_eq!(prop(&err, "field").as_string().as_deref(), Some("star"));
+}
