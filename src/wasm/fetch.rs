@@ -1,8 +1,9 @@
-//! A [`Transport`] over `fetch`: the global one (through gloo-net, which binds
-//! `globalThis.fetch`, so browsers, workers, Node and Deno all work) or one
-//! the caller passes in. Timeouts abort the request with an `AbortController`;
-//! so does dropping the `send` future (how a caller's `AbortSignal` reaches
-//! the fetch in flight).
+//! A [`Transport`] over `fetch`: the global one (a `Request` built by
+//! gloo-net, sent with `globalThis.fetch`, so browsers, workers, Node and
+//! Deno all work) or one the caller passes in. The response and its body come
+//! back as one promise (`tim_fetch_read`): one await per request in the wasm.
+//! Timeouts abort the request with an `AbortController`; so does dropping the
+//! `send` future (how a caller's `AbortSignal` reaches the fetch in flight).
 
 use std::cell::RefCell;
 
@@ -18,6 +19,18 @@ use crate::transport::{
 #[wasm_bindgen(inline_js = r#"
 export function tim_call_fetch(fetch, url, body, type, signal) {
   return fetch(url, { method: "POST", headers: { "Content-Type": type }, body, signal });
+}
+export function tim_global_fetch(request) {
+  return globalThis.fetch(request);
+}
+// The response and its body as one promise (one await in the wasm per request).
+export function tim_fetch_read(promise) {
+  return Promise.resolve(promise).then(async (r) => {
+    if (typeof r !== "object" || r === null || typeof r.arrayBuffer !== "function") {
+      throw new Error("the fetch option resolved to something that is not a Response");
+    }
+    return [r.status, new Uint8Array(await r.arrayBuffer())];
+  });
 }
 export function tim_abort_after(controller, ms) {
   const timer = { fired: false, id: undefined };
@@ -44,6 +57,14 @@ extern "C" {
         signal: &web_sys::AbortSignal,
     ) -> Result<JsValue, JsValue>;
 
+    /// `globalThis.fetch(request)`, looked up at call time (as gloo-net's
+    /// `send` does; a test or polyfill may replace it).
+    #[wasm_bindgen(catch)]
+    fn tim_global_fetch(request: &web_sys::Request) -> Result<js_sys::Promise, JsValue>;
+
+    /// `[status, body bytes]` of a fetch's promise, or its rejection.
+    fn tim_fetch_read(promise: &JsValue) -> js_sys::Promise;
+
     /// Aborts `controller` after `ms` unless cleared; the timer lives in JS
     /// (no Rust closure per request).
     fn tim_abort_after(controller: &web_sys::AbortController, ms: i32) -> JsValue;
@@ -68,33 +89,39 @@ impl FetchTransport {
         FetchTransport { custom }
     }
 
-    async fn fetch(
+    /// Starts the request: the caller's `fetch` with an init built in JS,
+    /// or the global one with a `Request` built by gloo-net.
+    fn start(&self, req: &HttpRequest, signal: &web_sys::AbortSignal) -> Result<JsValue, JsValue> {
+        match &self.custom {
+            None => {
+                let request: web_sys::Request = gloo_net::http::Request::post(&req.url)
+                    .header("Content-Type", CONTENT_TYPE)
+                    .abort_signal(Some(signal))
+                    .body(req.body.as_str())
+                    .map_err(|e| JsValue::from_str(&e.to_string()))?
+                    .into();
+                tim_global_fetch(&request).map(JsValue::from)
+            }
+            Some(fetch) => call_fetch(fetch, &req.url, &req.body, CONTENT_TYPE, signal),
+        }
+    }
+
+    /// Sends the request and reads the whole answer, awaiting one promise.
+    async fn exchange(
         &self,
         req: &HttpRequest,
         signal: &web_sys::AbortSignal,
-    ) -> Result<gloo_net::http::Response, JsValue> {
-        match &self.custom {
-            None => gloo_net::http::Request::post(&req.url)
-                .header("Content-Type", CONTENT_TYPE)
-                .abort_signal(Some(signal))
-                .body(req.body.as_str())
-                .map_err(|e| JsValue::from_str(&e.to_string()))?
-                .send()
-                .await
-                .map_err(|e| JsValue::from_str(&e.to_string())),
-            Some(fetch) => {
-                let promise = call_fetch(fetch, &req.url, &req.body, CONTENT_TYPE, signal)?;
-                let response = JsFuture::from(js_sys::Promise::resolve(&promise)).await?;
-                if !response.is_object() {
-                    return Err(JsValue::from_str(
-                        "the fetch option resolved to something that is not a Response",
-                    ));
-                }
-                Ok(gloo_net::http::Response::from(
-                    response.unchecked_into::<web_sys::Response>(),
-                ))
-            }
-        }
+    ) -> Result<HttpResponse, JsValue> {
+        let started = self.start(req, signal)?;
+        let pair = JsFuture::from(tim_fetch_read(&started)).await?;
+        let pair: &js_sys::Array = pair.unchecked_ref();
+        let status = pair
+            .get(0)
+            .as_f64()
+            .and_then(|s| u16::try_from(s as i64).ok())
+            .unwrap_or(0);
+        let body = js_sys::Uint8Array::new(&pair.get(1)).to_vec();
+        Ok(HttpResponse { status, body })
     }
 }
 
@@ -134,16 +161,7 @@ impl Transport for FetchTransport {
             timer,
             settled: false,
         };
-        let result = async {
-            let response = self.fetch(req, &controller.signal()).await?;
-            let status = response.status();
-            let body = response
-                .binary()
-                .await
-                .map_err(|e| JsValue::from_str(&e.to_string()))?;
-            Ok::<_, JsValue>(HttpResponse { status, body })
-        }
-        .await;
+        let result = self.exchange(req, &controller.signal()).await;
         in_flight.settled = true;
         let timed_out = in_flight.clear_timer();
         drop(in_flight);
