@@ -29,7 +29,7 @@ export function tim_fetch_read(promise) {
     if (typeof r !== "object" || r === null || typeof r.arrayBuffer !== "function") {
       throw new Error("the fetch option resolved to something that is not a Response");
     }
-    return [r.status, new Uint8Array(await r.arrayBuffer())];
+    return [Number(r.status), new Uint8Array(await r.arrayBuffer())];
   });
 }
 export function tim_abort_after(controller, ms) {
@@ -63,7 +63,8 @@ extern "C" {
     fn tim_global_fetch(request: &web_sys::Request) -> Result<js_sys::Promise, JsValue>;
 
     /// `[status, body bytes]` of a fetch's promise, or its rejection.
-    fn tim_fetch_read(promise: &JsValue) -> js_sys::Promise;
+    #[wasm_bindgen(catch)]
+    fn tim_fetch_read(promise: &JsValue) -> Result<js_sys::Promise, JsValue>;
 
     /// Aborts `controller` after `ms` unless cleared; the timer lives in JS
     /// (no Rust closure per request).
@@ -113,7 +114,7 @@ impl FetchTransport {
         signal: &web_sys::AbortSignal,
     ) -> Result<HttpResponse, JsValue> {
         let started = self.start(req, signal)?;
-        let pair = JsFuture::from(tim_fetch_read(&started)).await?;
+        let pair = JsFuture::from(tim_fetch_read(&started)?).await?;
         let pair: &js_sys::Array = pair.unchecked_ref();
         let status = pair
             .get(0)

@@ -19,31 +19,44 @@ use crate::marks::MarksInput;
 
 #[wasm_bindgen(inline_js = r#"
 const FLAGS = { star: 1, unread: 2, fold: 4, hide: 8 };
+const plainObject = (m) => {
+  if (typeof m !== "object" || m === null) return false;
+  const p = Object.getPrototypeOf(m);
+  return (p === Object.prototype || p === null) && typeof m.toJSON !== "function";
+};
+const plainArray = (a) =>
+  Array.isArray(a) && Object.getPrototypeOf(a) === Array.prototype && typeof a.toJSON !== "function";
+// The elements of a plain array, read once, by index (as JSON.stringify reads them).
+const elements = (a) => {
+  const n = a.length, out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = a[i];
+  return out;
+};
 // Per mark set: [head, value high word, value low word, custom bits...], where
 // head = given flags | true flags << 4 | value given << 8 | custom given << 9
-// | custom count << 10. undefined: not the plain documented shape.
+// | custom count << 10. undefined: not exactly the plain documented shape
+// (plain objects and arrays, booleans, integers 0..255, a bigint), so that the
+// JSON path, which reads everything else, would read these the same way.
 // `many`: `input` is a list of mark sets, else one.
 export function tim_marks_words(input, many) {
+  if (typeof BigInt.prototype.toJSON === "function") return undefined;
+  if (many && !plainArray(input)) return undefined;
   const out = [];
-  if (many && !Array.isArray(input)) return undefined;
-  for (const m of many ? input : [input]) {
-    if (typeof m !== "object" || m === null || Array.isArray(m) || typeof m.toJSON === "function") return undefined;
+  for (const m of many ? elements(input) : [input]) {
+    if (!plainObject(m)) return undefined;
     let head = 0, hi = 0, lo = 0, custom;
     for (const k of Object.keys(m)) {
       const v = m[k];
       if (v === undefined) continue;
-      const flag = FLAGS[k];
-      if (flag !== undefined && Object.hasOwn(FLAGS, k)) {
+      if (Object.hasOwn(FLAGS, k)) {
         if (typeof v !== "boolean") return undefined;
-        head |= flag | (v ? flag << 4 : 0);
+        head |= FLAGS[k] | (v ? FLAGS[k] << 4 : 0);
       } else if (k === "custom") {
-        if (!Array.isArray(v) || v.length > 64) return undefined;
-        for (let i = 0; i < v.length; i++) {
-          const b = v[i];
-          if (!Number.isInteger(b) || b < 0 || b > 255) return undefined;
-        }
-        custom = v;
-        head |= (1 << 9) | (v.length << 10);
+        if (!plainArray(v)) return undefined;
+        custom = elements(v);
+        if (custom.length > 64) return undefined;
+        for (const b of custom) if (!Number.isInteger(b) || b < 0 || b > 255) return undefined;
+        head |= (1 << 9) | (custom.length << 10);
       } else if (k === "value") {
         if (typeof v !== "bigint" || v < 0n || v >= 1n << 64n) return undefined;
         hi = Number(v >> 32n);
@@ -54,52 +67,67 @@ export function tim_marks_words(input, many) {
       }
     }
     out.push(head, hi, lo);
-    if (custom !== undefined) for (let i = 0; i < custom.length; i++) out.push(custom[i]);
+    if (custom !== undefined) for (const b of custom) out.push(b);
   }
   return new Uint32Array(out);
 }
 "#)]
 extern "C" {
-    fn tim_marks_words(input: &JsValue, many: bool) -> Option<Vec<u32>>;
+    #[wasm_bindgen(catch)]
+    fn tim_marks_words(input: &JsValue, many: bool) -> Result<Option<Vec<u32>>, JsValue>;
+}
+
+/// Why an input could not be read at all (a getter or proxy that throws).
+fn unreadable() -> Error {
+    Error::invalid("marks", "is not plain data (functions, cycles?)")
 }
 
 /// The mark sets of `input` (one, or a list when `many`) when every one has
-/// the plain documented shape.
-fn read_words(input: &JsValue, many: bool) -> Option<Vec<MarksInput>> {
-    let words = tim_marks_words(input, many)?;
+/// the plain documented shape; `Ok(None)` sends the input the JSON path.
+fn read_words(input: &JsValue, many: bool) -> Result<Option<Vec<MarksInput>>, Error> {
+    let Some(words) = tim_marks_words(input, many).map_err(|_| unreadable())? else {
+        return Ok(None);
+    };
     let mut out = Vec::new();
     let mut rest = words.as_slice();
     while let [head, hi, lo, tail @ ..] = rest {
         let flag = |bit: u32| (head & (1 << bit) != 0).then_some(head & (1 << (bit + 4)) != 0);
         let count = (head >> 10) as usize;
-        let custom = tail.get(..count)?;
+        let Some(custom) = tail.get(..count) else {
+            return Ok(None);
+        };
+        // Each word was checked to be 0..=255 in JS; anything else goes the JSON path.
+        let Ok(custom) = custom
+            .iter()
+            .map(|&b| u8::try_from(b))
+            .collect::<Result<Vec<u8>, _>>()
+        else {
+            return Ok(None);
+        };
         out.push(MarksInput {
             star: flag(0),
             unread: flag(1),
             fold: flag(2),
             hide: flag(3),
-            custom: (head & (1 << 9) != 0).then(|| {
-                // Each word was checked to be 0..=255 in JS.
-                custom.iter().map(|&b| b as u8).collect()
-            }),
+            custom: (head & (1 << 9) != 0).then_some(custom),
             value: (head & (1 << 8) != 0).then_some((u64::from(*hi) << 32) | u64::from(*lo)),
         });
         rest = &tail[count..];
     }
-    Some(out)
+    Ok(Some(out))
 }
 
 /// One mark set from JS: the word path when it applies, else the JSON path.
 pub(crate) fn marks_input(value: JsValue) -> Result<MarksInput, Error> {
-    match read_words(&value, false).and_then(|mut v| v.pop()) {
-        Some(input) => Ok(input),
-        None => from_js(value, "marks"),
+    match read_words(&value, false)? {
+        Some(mut one) if one.len() == 1 => Ok(one.remove(0)),
+        _ => from_js(value, "marks"),
     }
 }
 
 /// A list of mark sets from JS, as [`marks_input`].
 pub(crate) fn marks_inputs(value: JsValue) -> Result<Vec<MarksInput>, Error> {
-    match read_words(&value, true) {
+    match read_words(&value, true)? {
         Some(all) => Ok(all),
         None => from_js(value, "marks"),
     }
@@ -114,5 +142,8 @@ pub(crate) fn marks_input_by_json(value: JsValue) -> Result<MarksInput, Error> {
 /// The word path alone (`None` when it does not apply), for tests.
 #[cfg(test)]
 pub(crate) fn marks_input_by_words(value: &JsValue) -> Option<MarksInput> {
-    read_words(value, false).and_then(|mut v| v.pop())
+    match read_words(value, false) {
+        Ok(Some(mut one)) if one.len() == 1 => Some(one.remove(0)),
+        _ => None,
+    }
 }

@@ -482,9 +482,41 @@ fn marks_inputs_read_the_same_with_or_without_json() {
         "{ stars: true }",
         "{ toJSON() { return {}; } }",
         "Object.assign(Object.create({ inherited: 1 }), { star: true, toString: 1 })",
+        // Shapes JSON.stringify would read differently (found in review).
+        "new Number(5)",
+        "new Boolean(true)",
+        "Object(1n)",
+        "{ custom: Object.assign([40], { toJSON: () => [41] }) }",
+        "{ custom: new (class extends Array {})(40) }",
     ] {
         assert_eq!(marks_input_by_words(&js(src)), None, "{src}");
     }
+    // A getter that throws is a TimError, and the module keeps working.
+    for _ in 0..3000 {
+        let err = super::encode_standard_mark(js("{ get star() { throw new RangeError('x'); } }"))
+            .unwrap_err();
+        assert_eq!(
+            prop(&err, "kind").as_string().as_deref(),
+            Some("invalid_input")
+        );
+    }
+    let err = super::encode_standard_marks(js("[{ get star() { throw new RangeError('x'); } }]"))
+        .unwrap_err();
+    assert_eq!(
+        prop(&err, "kind").as_string().as_deref(),
+        Some("invalid_input")
+    );
+    assert_eq!(
+        super::encode_standard_mark(js("{ hide: true }")).unwrap(),
+        "1000"
+    );
+    // A list with its own iterator or toJSON is read as JSON reads it.
+    let list = js("Object.assign([{ star: true }], { toJSON: () => [{ unread: true }] })");
+    let strings = js_sys::Array::from(&super::encode_standard_marks(list).unwrap());
+    assert_eq!(strings.get(0).as_string().as_deref(), Some("10"));
+    let list = js("Object.assign([{ star: true }], { [Symbol.iterator]: function* () { yield { hide: true }; } })");
+    let strings = js_sys::Array::from(&super::encode_standard_marks(list).unwrap());
+    assert_eq!(strings.get(0).as_string().as_deref(), Some("1"));
     // The encode functions give the same strings and errors either way.
     assert_eq!(
         super::encode_standard_mark(js("{ star: true, custom: [32] }")).unwrap(),
