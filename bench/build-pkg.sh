@@ -35,7 +35,7 @@ say "wasm-opt -O3 (Node build)"
   --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   -o "$OUT/pkg/tim_contacts_node_bg.wasm" "$OUT/bindgen-node/tim_contacts_node_bg.wasm"
-cp "$OUT/bindgen-node/tim_contacts_node.js" "$OUT/pkg/"
+cp "$OUT/bindgen-node/tim_contacts_node.js" "$OUT/bindgen-node/tim_contacts_node.d.ts" "$OUT/pkg/"
 cp pkg-template/* "$OUT/pkg/"
 rm -f "$OUT/pkg/.gitignore"
 node --input-type=module -e '
