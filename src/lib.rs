@@ -26,6 +26,7 @@ pub mod api;
 pub mod chunk;
 pub mod client;
 pub mod error;
+mod inflate;
 mod jsonpath;
 pub mod limits;
 pub mod marks;

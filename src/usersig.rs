@@ -275,7 +275,7 @@ fn zlib_stored(data: &[u8]) -> Vec<u8> {
 }
 
 /// The Adler-32 checksum zlib ends a stream with.
-fn adler32(data: &[u8]) -> u32 {
+pub(crate) fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
     let (mut a, mut b) = (1u32, 0u32);
     // 5552 bytes is the most that can be summed before `b` could overflow.
@@ -298,7 +298,7 @@ fn decode_ticket(usersig: &str) -> Result<Ticket, UserSigError> {
         return Err(UserSigError::Undecodable);
     }
     let compressed = base64_decode(usersig.as_bytes()).ok_or(UserSigError::Undecodable)?;
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&compressed, MAX_INFLATED)
+    let json = crate::inflate::inflate_zlib(&compressed, MAX_INFLATED)
         .map_err(|_| UserSigError::Undecodable)?;
     serde_json::from_slice(&json).map_err(|_| UserSigError::Undecodable)
 }
