@@ -49,3 +49,11 @@ cp -r "$OUT/pkg" "$OUT/pkg-names"
 cp "$OUT/bindgen/tim_contacts_bg.wasm" "$OUT/pkg-names/tim_contacts_bg.wasm"
 cp "$OUT/bindgen-node/tim_contacts_node_bg.wasm" "$OUT/pkg-names/tim_contacts_node_bg.wasm"
 say "ready: $OUT/pkg-names (named wasm, for profiles)"
+# The floor of a wasm client call (bench/floor): an async export awaiting one promise.
+say "cargo build bench/floor (opt-level 3) -> $OUT/floor"
+cargo build -q --release --target wasm32-unknown-unknown \
+  --manifest-path bench/floor/Cargo.toml --target-dir target/bench-floor
+rm -rf "$OUT/floor"
+wasm-bindgen --target web --out-dir "$OUT/floor" --out-name floor \
+  target/bench-floor/wasm32-unknown-unknown/release/tim_bench_floor.wasm
+say "ready: $OUT/floor"

@@ -4,14 +4,18 @@
 // Ratio = SDK time per call / minimal client time per call (lower is better).
 // Both builds of the package: the Node entry's (opt-level 3) and the size build browsers load
 // (opt-level z), the latter instantiated here in Node.
+// Two floors are timed too, costs any wasm client with timeouts pays whatever it does inside:
+// an empty async wasm-bindgen export around one awaited promise (bench/floor) and the
+// AbortSignal + timer of a timeout; printed as a share of the minimal client's call.
 //   TIM_BENCH_PROFILE=1 runs only the SDK loop (for `node --cpu-prof bench/overhead.mjs`);
 //   TIM_BENCH_BUILD=web profiles the size build instead of the Node build.
 import assert from "node:assert/strict";
-import { compare, loadPkg, loadWebBuild, printRatios, x, fmtNs } from "./lib/harness.mjs";
+import { compare, loadFloor, loadPkg, loadWebBuild, printRatios, x, fmtNs } from "./lib/harness.mjs";
 import { MinimalClient } from "./baseline/minimal-client.mjs";
 
 const sdk = await loadPkg();
 const web = await loadWebBuild();
+const floorWasm = await loadFloor();
 const SDKAPPID = 1400000000;
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const userSig = sdk.genUserSig({ sdkAppId: SDKAPPID, secretKey: KEY, identifier: "administrator", dangerouslyAllowBrowser: true });
@@ -103,6 +107,24 @@ const floor = await compare("stub alone (new Response + text) vs JSON.parse of t
   baseline: async () => JSON.parse(CONTACT_GROUP_JSON),
   candidate: async () => (await stub("get_contact_group")).text(),
 });
+// The floor under any wasm client with timeouts, whatever it does inside: the async export
+// around the awaited fetch (bench/floor), and the AbortSignal + timer a timeout needs.
+const asyncFloor = await compare("floor: await a promise vs the same through an empty async wasm export", {
+  baseline: async () => await Promise.resolve(1),
+  candidate: async () => await floorWasm.pass(Promise.resolve(1)),
+});
+const signalFloor = await compare("floor: nothing vs an AbortSignal and a cleared timer per call (a timeout)", {
+  baseline: async () => 1,
+  candidate: async () => {
+    const c = new AbortController();
+    const id = setTimeout(() => c.abort(), 30000);
+    const signal = c.signal;
+    clearTimeout(id);
+    return signal;
+  },
+});
+const floorNs = asyncFloor.candidateNs - asyncFloor.baselineNs + signalFloor.candidateNs - signalFloor.baselineNs;
+
 // [label, SDK client, timeoutMs note]: each row runs both calls against the minimal client.
 const rows = [
   ["Node build", tim, ""],
@@ -126,4 +148,12 @@ printRatios("per-call overhead: SDK time per call / minimal JS client time per c
     return [r.name, `${x(r.ratio)}  (SDK ${fmtNs(r.candidateNs)}, minimal ${fmtNs(r.baselineNs)}, ${d < 0 ? "-" : "+"}${fmtNs(Math.abs(d))}/call)`];
   }),
   ["(the stub itself: new Response + text, per call)", fmtNs(floor.candidateNs)],
+  ["floor: empty async wasm export awaiting one promise, per call", `+${fmtNs(asyncFloor.candidateNs - asyncFloor.baselineNs)}`],
+  ["floor: AbortSignal + timer (a timeout), per call", `+${fmtNs(signalFloor.candidateNs - signalFloor.baselineNs)}`],
+  ...results
+    .filter((r) => r.name.startsWith("Node build") && !r.name.includes("timeoutMs"))
+    .map((r) => [
+      `both floors / minimal client, ${r.name.replace(/^Node build: [a-zA-Z]+, /, "")}`,
+      `+${((100 * floorNs) / r.baselineNs).toFixed(0)}% of its call, before any parsing or mapping`,
+    ]),
 ]);

@@ -26,6 +26,14 @@ export async function loadWebBuild() {
   return glue;
 }
 
+/** bench/floor: an async wasm-bindgen export that only awaits one promise (built by build-pkg.sh). */
+export async function loadFloor() {
+  const dir = path.join(BENCH_DIR, ".out", "floor");
+  const glue = await import(pathToFileURL(path.join(dir, "floor.js")).href);
+  glue.initSync({ module: new WebAssembly.Module(readFileSync(path.join(dir, "floor_bg.wasm"))) });
+  return glue;
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
