@@ -25,11 +25,12 @@ export function tim_global_fetch(request) {
 }
 // The response and its body as one promise (one await in the wasm per request).
 export function tim_fetch_read(promise) {
-  return Promise.resolve(promise).then(async (r) => {
+  return Promise.resolve(promise).then((r) => {
     if (typeof r !== "object" || r === null || typeof r.arrayBuffer !== "function") {
       throw new Error("the fetch option resolved to something that is not a Response");
     }
-    return [Number(r.status), new Uint8Array(await r.arrayBuffer())];
+    const status = Number(r.status);
+    return Promise.resolve(r.arrayBuffer()).then((b) => [status, new Uint8Array(b)]);
   });
 }
 export function tim_abort_after(controller, ms) {
@@ -121,7 +122,8 @@ impl FetchTransport {
             .as_f64()
             .and_then(|s| u16::try_from(s as i64).ok())
             .unwrap_or(0);
-        let body = js_sys::Uint8Array::new(&pair.get(1)).to_vec();
+        // Already a Uint8Array (tim_fetch_read): `Uint8Array::new` would copy it once more.
+        let body = pair.get(1).unchecked_into::<js_sys::Uint8Array>().to_vec();
         Ok(HttpResponse { status, body })
     }
 }
