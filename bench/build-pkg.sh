@@ -19,8 +19,8 @@ say "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$OUT/bindgen" --out-name tim_contacts \
   target/wasm32-unknown-unknown/release/tim_contacts.wasm
 cp -r "$OUT"/bindgen/. "$OUT/pkg/"
-say "wasm-opt -Oz"
-"$WASM_OPT" -Oz --strip-debug --strip-producers \
+say "wasm-opt -Oz --converge"
+"$WASM_OPT" -Oz --converge --strip-debug --strip-producers \
   --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   -o "$OUT/pkg/tim_contacts_bg.wasm" "$OUT/bindgen/tim_contacts_bg.wasm"

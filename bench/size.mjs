@@ -4,7 +4,7 @@
 // Exits 1 when over the enforced budget of scripts/build (after printing everything).
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
 import { BENCH_DIR, pkgDir, printRatios } from "./lib/harness.mjs";
@@ -28,17 +28,19 @@ const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
 const sizes = (files) =>
   files.map((f) => {
     const buf = readFileSync(path.join(PKG, f));
-    return { f, raw: buf.length, gz: gzipSync(buf, { level: 9 }).length };
+    const br = brotliCompressSync(buf, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    return { f, raw: buf.length, gz: gzipSync(buf, { level: 9 }).length, br };
   });
 const rows = sizes(["tim_contacts_bg.wasm", "tim_contacts.js", "index.web.js"]);
 const nodeRows = sizes(["tim_contacts_node_bg.wasm", "tim_contacts_node.js", "index.node.js"]);
 console.log(`package ${PKG}`);
 console.log(`  ${"file".padEnd(26)} ${"raw".padStart(10)} ${"gzip -9".padStart(10)}`);
-const sum = (rs) => rs.reduce((a, r) => ({ raw: a.raw + r.raw, gz: a.gz + r.gz }), { raw: 0, gz: 0 });
+const sum = (rs) => rs.reduce((a, r) => ({ raw: a.raw + r.raw, gz: a.gz + r.gz, br: a.br + r.br }), { raw: 0, gz: 0, br: 0 });
 for (const r of rows) console.log(`  ${r.f.padEnd(26)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}`);
 const wasm = rows[0];
 const js = sum(rows.slice(1));
 const totalGz = wasm.gz + js.gz;
+const totalBr = wasm.br + js.br;
 console.log(`  ${"total (browsers)".padEnd(26)} ${kb(wasm.raw + js.raw).padStart(10)} ${kb(totalGz).padStart(10)}   budget ${kb(BUDGET_GZIP_BYTES)} gzip`);
 for (const r of nodeRows) console.log(`  ${r.f.padEnd(26)} ${kb(r.raw).padStart(10)} ${kb(r.gz).padStart(10)}`);
 const node = sum(nodeRows);
@@ -121,6 +123,7 @@ printRatios("package size (gzip -9)", [
   ["wasm gzip / raw", `${kb(wasm.gz)} / ${kb(wasm.raw)}`],
   ["JS glue + web entry gzip / raw", `${kb(js.gz)} / ${kb(js.raw)}`],
   ["total gzip (browsers) / goal", `${kb(totalGz)} / ${kb(BUDGET_GZIP_BYTES)} = ${(totalGz / BUDGET_GZIP_BYTES).toFixed(2)}x ${over ? "over the goal" : "within the goal"}`],
+  ["for information: the same files brotli -11 (CDNs serve it)", `${kb(totalBr)} (the goal and budget are gzip)`],
   ["Node build (opt-level 3) wasm + glue + entry gzip", kb(node.gz)],
   ["total gzip / enforced budget (scripts/build)", `${kb(totalGz)} / ${kb(ENFORCED_GZIP_BYTES)} ${totalGz > ENFORCED_GZIP_BYTES ? "OVER" : "within"}`],
   ...(table ?? []).slice(0, 6).map(([k, share]) => [`share of wasm: ${k}`, `${(100 * share).toFixed(1)}%`]),
