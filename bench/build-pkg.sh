@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the npm package into bench/.out/pkg with the same steps as scripts/build
-# (release wasm -> wasm-bindgen --target web -> npm wasm-opt -Oz, the same for the Node
+# (release wasm -> wasm-bindgen --target web -> npm wasm-opt -Oz --converge, the same for the Node
 # build at opt-level 3 with -O3 -> pkg-template/*), but without its size gate
 # (bench/size.mjs reports the budget instead), and keeps the un-optimised wasm-bindgen
-# output in bench/.out/bindgen/ (and bindgen-node/) for twiggy and profiles.
+# output in bench/.out/bindgen/ (and bindgen-node/) for twiggy and profiles. Also builds
+# bench/floor (an empty async export) into bench/.out/floor for bench/overhead.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/.out

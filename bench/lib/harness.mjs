@@ -1,7 +1,7 @@
 // Shared helpers of the benchmarks: the package under test, interleaved A/B timing with
 // per-round ratios (the median is what we report), machine facts and the final RATIOS block.
 // No absolute-time assertion anywhere: the machine is shared and noisy.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
@@ -26,9 +26,16 @@ export async function loadWebBuild() {
   return glue;
 }
 
-/** bench/floor: an async wasm-bindgen export that only awaits one promise (built by build-pkg.sh). */
+/**
+ * bench/floor: an async wasm-bindgen export that only awaits one promise (built by
+ * build-pkg.sh into bench/.out/floor); null, with a message, when it was not built.
+ */
 export async function loadFloor() {
   const dir = path.join(BENCH_DIR, ".out", "floor");
+  if (!existsSync(path.join(dir, "floor_bg.wasm"))) {
+    console.log(`bench/floor not built (${dir}): run bench/build-pkg.sh; skipping its row`);
+    return null;
+  }
   const glue = await import(pathToFileURL(path.join(dir, "floor.js")).href);
   glue.initSync({ module: new WebAssembly.Module(readFileSync(path.join(dir, "floor_bg.wasm"))) });
   return glue;
