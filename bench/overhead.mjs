@@ -80,6 +80,8 @@ const tim = new sdk.TimClient({ ...base, userSig: () => userSig, rateLimit: fals
 const timNoTimeout = new sdk.TimClient({ ...base, userSig: () => userSig, rateLimit: false, timeoutMs: 0 });
 const timWeb = new web.TimClient({ ...base, userSig: () => userSig, rateLimit: false });
 const mini = new MinimalClient({ ...base, userSig });
+// The same wrapper with the SDK's default timeout (10 s: an AbortController and a timer per call).
+const miniTimeout = new MinimalClient({ ...base, userSig, timeoutMs: 10000 });
 
 const CG = { fromAccount: "alice", startIndex: 0 };
 const GL = { fromAccount: "alice" };
@@ -89,6 +91,7 @@ assert.deepEqual(await tim.getContactGroup(CG), await mini.getContactGroup(CG));
 assert.deepEqual(await tim.getList(GL), await mini.getList(GL));
 assert.deepEqual(await timWeb.getContactGroup(CG), await mini.getContactGroup(CG));
 assert.deepEqual(await timWeb.getList(GL), await mini.getList(GL));
+assert.deepEqual(await miniTimeout.getList(GL), await mini.getList(GL));
 console.log("SDK and minimal client return deep-equal pages");
 
 if (process.env.TIM_BENCH_PROFILE) {
@@ -137,19 +140,20 @@ const signalFloor = await compare("fixed cost: nothing vs an AbortController + c
 const delta = (r) => (r ? r.candidateNs - r.baselineNs : 0);
 const floorNs = delta(asyncFloor) + delta(signalFloor);
 
-// [label, SDK client, timeoutMs note]: each row runs both calls against the minimal client.
+// [label, SDK client, note, baseline]: each row runs both calls against a minimal client.
 const rows = [
-  ["Node build", tim, ""],
-  ["size build", timWeb, ""],
-  ["Node build", timNoTimeout, ", timeoutMs: 0"],
+  ["Node build", tim, "", mini],
+  ["size build", timWeb, "", mini],
+  ["Node build", timNoTimeout, ", timeoutMs: 0", mini],
+  ["Node build", tim, ", both with timeouts", miniTimeout],
 ];
-for (const [label, client, note] of rows) {
+for (const [label, client, note, baseline] of rows) {
   results.push(await compare(`${label}: getContactGroup, 100-item page${note}`, {
-    baseline: () => mini.getContactGroup(CG),
+    baseline: () => baseline.getContactGroup(CG),
     candidate: () => client.getContactGroup(CG),
   }));
   results.push(await compare(`${label}: getList, 4-item page${note}`, {
-    baseline: () => mini.getList(GL),
+    baseline: () => baseline.getList(GL),
     candidate: () => client.getList(GL),
   }));
 }

@@ -6,7 +6,10 @@
 import { decodeStandardMark } from "./marks.mjs";
 
 export class MinimalClient {
-  constructor({ sdkAppId, identifier, userSig, baseUrl, fetch = globalThis.fetch }) {
+  // timeoutMs (default 0 = none): abort the fetch after that long, as a wrapper with timeouts
+  // would (an AbortController and a timer per call); only for the like-with-like row.
+  constructor({ sdkAppId, identifier, userSig, baseUrl, fetch = globalThis.fetch, timeoutMs = 0 }) {
+    this.timeoutMs = timeoutMs;
     this.prefix = `?sdkappid=${sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${encodeURIComponent(userSig)}`;
     this.baseUrl = baseUrl.replace(/\/$/, "");
     this.fetch = fetch;
@@ -15,13 +18,26 @@ export class MinimalClient {
   async call(endpoint, body) {
     const random = (Math.random() * 0xffffffff) >>> 0;
     const url = `${this.baseUrl}/${endpoint}${this.prefix}&random=${random}&contenttype=json`;
-    const res = await this.fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (res.status !== 200) throw new Error(`${endpoint}: HTTP ${res.status}`);
-    const json = JSON.parse(await res.text());
+    const init = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+    let text;
+    if (this.timeoutMs > 0) {
+      // The timeout covers the body too, as the SDK's does.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      init.signal = controller.signal;
+      try {
+        const res = await this.fetch(url, init);
+        if (res.status !== 200) throw new Error(`${endpoint}: HTTP ${res.status}`);
+        text = await res.text();
+      } finally {
+        clearTimeout(timer);
+      }
+    } else {
+      const res = await this.fetch(url, init);
+      if (res.status !== 200) throw new Error(`${endpoint}: HTTP ${res.status}`);
+      text = await res.text();
+    }
+    const json = JSON.parse(text);
     if (json.ActionStatus !== "OK" || json.ErrorCode !== 0) {
       throw Object.assign(new Error(json.ErrorInfo), { code: json.ErrorCode });
     }
