@@ -30,8 +30,16 @@ export function tim_fetch_read(promise) {
       throw new Error("the fetch option resolved to something that is not a Response");
     }
     const status = Number(r.status);
-    return Promise.resolve(r.arrayBuffer()).then((b) => [status, new Uint8Array(b)]);
+    return Promise.resolve(r.arrayBuffer()).then((b) => [status, tim_bytes(b)]);
   });
+}
+// The body as a Uint8Array: an ArrayBuffer (also from another realm) or a view of one. Anything
+// else is an error, not bytes made up from it (a number would become that many zeros).
+function tim_bytes(b) {
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  const tag = Object.prototype.toString.call(b);
+  if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") return new Uint8Array(b);
+  throw new Error("the fetch option's Response.arrayBuffer() did not give an ArrayBuffer");
 }
 export function tim_abort_after(controller, ms) {
   const timer = { fired: false, id: undefined };

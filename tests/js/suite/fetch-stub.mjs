@@ -651,6 +651,29 @@ export default function register(test, ctx) {
     noSigIn(e);
   });
 
+  test("stub: a fetch option that resolves to no Response, or to a body that is not bytes, is kind 'transport'", async () => {
+    const cases = [
+      ["a number", async () => 42, /not a Response/],
+      ["arrayBuffer() giving a number", async () => ({ status: 200, arrayBuffer: () => 5 }), /did not give an ArrayBuffer/],
+      ["arrayBuffer() giving a string", async () => ({ status: 200, arrayBuffer: async () => "{}" }), /did not give an ArrayBuffer/],
+    ];
+    for (const [what, fetch, message] of cases) {
+      const e = await assert.rejects(() => client(fetch).snsGroupGet({ fromAccount: "a" }), (e) => {
+        assert.equal(e.name, "TimError", what);
+        assert.equal(e.kind, "transport", what);
+        assert.match(e.message, message, what);
+      });
+      noSigIn(e);
+    }
+    // A view of the bytes is read like the buffer itself.
+    const json = new TextEncoder().encode(JSON.stringify({ CurrentSequence: 4, ...ok }));
+    const padded = new Uint8Array(json.length + 8).fill(0x20);
+    padded.set(json, 4);
+    padded[0] = 0x7b; // a stray "{" outside the view: read, it would break the JSON
+    const view = async () => ({ status: 200, arrayBuffer: async () => padded.subarray(4, 4 + json.length) });
+    assert.deepEqual(await client(view).snsGroupDelete({ fromAccount: "a", groupNames: ["g"] }), { currentSequence: 4 });
+  });
+
   test("stub: a refused connection through the global fetch is kind 'transport' without the UserSig", async () => {
     // Port 9 (discard) is closed here and blocked by browsers: the runtime's own fetch error.
     const tim = new TimClient({ sdkAppId: SDKAPPID, identifier: ADMIN, userSig: () => SIG, baseUrl: "http://127.0.0.1:9", timeoutMs: 5000 });
