@@ -37,6 +37,7 @@ pub(crate) fn inflate_zlib(data: &[u8], limit: usize) -> R<Vec<u8>> {
         bit_count: 0,
         out: Vec::new(),
         limit,
+        fixed: None,
     };
     loop {
         let last = s.bits(1)?;
@@ -137,6 +138,9 @@ struct State<'a> {
     bit_count: u32,
     out: Vec<u8>,
     limit: usize,
+    /// The fixed codes, built at the first fixed block (a stream of many
+    /// empty fixed blocks must not rebuild them each time).
+    fixed: Option<(Huffman, Huffman)>,
 }
 
 impl State<'_> {
@@ -233,12 +237,21 @@ impl State<'_> {
 
     /// A block with the fixed codes of RFC 1951 3.2.6.
     fn fixed(&mut self) -> R<()> {
-        let mut lengths = [8u8; FIXED_LIT_CODES];
-        lengths[144..256].fill(9);
-        lengths[256..280].fill(7);
-        let (lit, _) = Huffman::new(&lengths)?;
-        let (dist, _) = Huffman::new(&[5u8; MAX_DIST_CODES])?;
-        self.codes(&lit, &dist)
+        let (lit, dist) = match self.fixed.take() {
+            Some(codes) => codes,
+            None => {
+                let mut lengths = [8u8; FIXED_LIT_CODES];
+                lengths[144..256].fill(9);
+                lengths[256..280].fill(7);
+                (
+                    Huffman::new(&lengths)?.0,
+                    Huffman::new(&[5u8; MAX_DIST_CODES])?.0,
+                )
+            }
+        };
+        let read = self.codes(&lit, &dist);
+        self.fixed = Some((lit, dist));
+        read
     }
 
     /// A block that carries its own codes (RFC 1951 3.2.7).
@@ -377,6 +390,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn reads_many_empty_fixed_blocks() {
+        // 3-bit header + 7-bit end code per empty fixed block: 10 bits each.
+        let blocks = 4000;
+        let mut bits: Vec<bool> = Vec::new();
+        for i in 0..blocks {
+            bits.extend([i == blocks - 1, true, false]); // BFINAL, BTYPE 01 (LSB first)
+            bits.extend([false; 7]); // end of block: code 0000000
+        }
+        let mut z = vec![0x78, 0x01];
+        z.extend(bits.chunks(8).map(|c| {
+            c.iter()
+                .enumerate()
+                .fold(0u8, |b, (i, &bit)| b | (u8::from(bit) << i))
+        }));
+        z.extend_from_slice(&adler32_of_empty());
+        assert_eq!(inflate_zlib(&z, 10), Ok(Vec::new()));
+        assert_eq!(inflate_zlib(&z, 10).ok(), miniz(&z, 10));
+    }
+
+    fn adler32_of_empty() -> [u8; 4] {
+        crate::usersig::adler32(b"").to_be_bytes()
     }
 
     #[test]
