@@ -1,0 +1,211 @@
+//! The TypeScript of the package that wasm-bindgen and tsify do not generate:
+//! the option objects, hook events and the error interface. It is appended to
+//! the generated `.d.ts`; `scripts/lib/public-dts.mjs` then turns that into the
+//! public declaration file (every optional property also accepts `undefined`,
+//! wasm-bindgen's init API and internals removed, JSDoc required on every member).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Options of `new TimClient(...)`. */
+export interface TimClientOptions {
+  /** The app's SDKAppID. */
+  sdkAppId: number;
+  /** The app-admin account every call is made as. */
+  identifier: string;
+  /**
+   * Returns a UserSig for `identifier`, typically fetched from your backend.
+   * Called when a UserSig is needed: once, then again shortly before the one it returned expires
+   * (see `cacheUserSig`). May return a Promise. Never put the SecretKey in a browser.
+   */
+  userSig: (identifier: string) => string | Promise<string>;
+  /** The app's data-centre region (ignored when `baseUrl` is given). */
+  region?: Region;
+  /** A proxy or the local emulator, e.g. `http://127.0.0.1:8080`. Plain http only for loopback unless `allowInsecureHttp`. */
+  baseUrl?: string;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout in milliseconds (default 10000; 0 = none). */
+  timeoutMs?: number;
+  /** Allow a non-loopback `http://` baseUrl (the UserSig then travels in clear). */
+  allowInsecureHttp?: boolean;
+  /**
+   * Retries with exponential back-off and jitter (default: 4 attempts, 200 ms base, 10 s cap).
+   * `false` = one attempt (a 70001 / 70052 UserSig answer still gets one re-signed resend). Writes that are not idempotent (createContactGroup, delContactGroup,
+   * updateContactGroup, snsGroupAdd, snsGroupDelete) are retried only when the request certainly
+   * did not take effect, unless `retryNonIdempotent`.
+   */
+  retry?: RetryOptions | false;
+  /**
+   * Client-side pacing per endpoint: `{ callsPerSecond }` (default 200, the documented limit),
+   * a shared `RateLimiter`, or `false` for none.
+   */
+  rateLimit?: { callsPerSecond?: number } | RateLimiter | false;
+  /**
+   * Cache the UserSig until shortly before it expires (read from the UserSig; default true).
+   * A UserSig that cannot be decoded is never cached: it is asked for once per call.
+   */
+  cacheUserSig?: boolean;
+  /** Called before each HTTP attempt (the UserSig is redacted from `url`). */
+  onRequest?: (event: TimRequestEvent) => void;
+  /** Called after each HTTP attempt, answered or failed. */
+  onResponse?: (event: TimResponseEvent) => void;
+  /** Called before each retry. */
+  onRetry?: (event: TimRetryEvent) => void;
+}
+
+/** Retry settings of a `TimClient`. */
+export interface RetryOptions {
+  /** HTTP attempts per call, the first included (default 4; 1 = no retry). */
+  maxAttempts?: number;
+  /** First back-off delay in ms (default 200); doubles per retry, times a random 0.8..1.2. */
+  baseDelayMs?: number;
+  /** Longest back-off delay in ms (default 10000). */
+  maxDelayMs?: number;
+  /** Also retry non-idempotent writes after failures that may have been applied (default false). */
+  retryNonIdempotent?: boolean;
+}
+
+/** Options of `new RateLimiter(...)`. */
+export interface RateLimiterOptions {
+  /** Calls per second per endpoint (default 200). */
+  callsPerSecond?: number;
+  /** Most calls sent back to back (default a tenth of `callsPerSecond`). */
+  burst?: number;
+}
+
+/** The optional last argument of every method. */
+export interface TimCallOptions {
+  /** Abort the call: it rejects with a `TimError` of kind `"aborted"` and its fetch is aborted. */
+  signal?: AbortSignal;
+  /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+  timeoutMs?: number;
+  /** searchContactGroup / markContact: chunks in flight at once (default 1, sequential). */
+  concurrency?: number;
+}
+
+/** Options of `listConversations`. */
+export interface ListConversationsOptions {
+  /** Resume from a saved `cursor`. */
+  cursor?: GetListCursor | null;
+  pinned?: boolean;
+  empty?: boolean;
+  pinnedPaging?: boolean;
+  assistFlags?: number;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Options of `listContactGroupItems`. */
+export interface ListContactGroupItemsOptions {
+  /** Resume from a saved `cursor` (a `startIndex`). */
+  cursor?: number | null;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** Options of `collect`. */
+export interface CollectOptions {
+  /** At most this many items (default: all). */
+  limit?: number;
+}
+
+/** `onRequest` argument. */
+export interface TimRequestEvent {
+  endpoint: string;
+  /** The request URL with `usersig=***`. */
+  url: string;
+  body: string;
+  random: number;
+  /** 1 for the first attempt of a call, 2 for the first retry, ... */
+  attempt: number;
+}
+
+/** `onResponse` argument. */
+export interface TimResponseEvent {
+  endpoint: string;
+  random: number;
+  attempt: number;
+  /** HTTP status, when an answer arrived. */
+  status?: number;
+  durationMs: number;
+  /** The failure of this attempt, if any. */
+  error?: TimError;
+}
+
+/** `onRetry` argument. */
+export interface TimRetryEvent {
+  endpoint: string;
+  /** The attempt that failed. */
+  attempt: number;
+  /** Wait before the next attempt (0 when re-signing after 70001 / 70052). */
+  delayMs: number;
+  error: TimError;
+}
+
+/** Options of `genUserSig`. */
+export interface GenUserSigOptions {
+  sdkAppId: number;
+  /** The app's SecretKey: keep it on a server. */
+  secretKey: string;
+  identifier: string;
+  /** Validity in seconds (default 86400). */
+  expire?: number;
+  /** Issue time, Unix seconds (default now). */
+  time?: number;
+  /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** Options of `verifyUserSig`. */
+export interface VerifyUserSigOptions {
+  userSig: string;
+  sdkAppId: number;
+  secretKey: string;
+  identifier: string;
+  /** Check expiry at this Unix time in seconds (default now). */
+  now?: number;
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/**
+ * What every method's result also carries, as non-enumerable properties (so they stay out of
+ * `JSON.stringify`, spreads and deep-equality checks).
+ */
+export interface TimCallInfo {
+  /** The `random` query value of the call's last request, to match the server's logs. */
+  readonly random?: number;
+  /** HTTP attempts the call took: retries and chunks included. */
+  readonly attempts: number;
+}
+
+/** Which phase of a call failed. */
+export type TimErrorKind =
+  | "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";
+
+/** Every failure of this package: a real `Error` with `name === "TimError"`. Never contains the UserSig. */
+export interface TimError extends Error {
+  name: "TimError";
+  /** Which phase failed: nothing was sent for `invalid_input` and `signing`. */
+  kind: TimErrorKind;
+  /** Tencent's `ErrorCode` (for `kind: "api"`). */
+  code?: number;
+  /** Tencent's `ErrorInfo` (for `kind: "api"`). */
+  info?: string;
+  /** Tencent's `ErrorDisplay` (for `kind: "api"`). */
+  display?: string;
+  /** The input field (`invalid_input`) or response JSON path (`decode`) at fault. */
+  field?: string;
+  /** HTTP status of a non-200 answer (`transport`). */
+  status?: number;
+  /** The endpoint, e.g. `v4/recentcontact/get_list`. */
+  endpoint?: string;
+  /** The request's `random` query value (of the last attempt), to match server logs. */
+  random?: number;
+  /** HTTP attempts made by the call (absent when nothing was sent). */
+  attempts?: number;
+  /** Back-off delays waited between the attempts, in ms. */
+  delaysMs?: number[];
+}
+"#;
