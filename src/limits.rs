@@ -1,7 +1,10 @@
 //! The one table of documented limits and error codes (spec §1.5, §3, §7).
 //!
-//! Where Tencent's pages disagree (a group name is at most 32 bytes on
-//! create, 64 on rename) each number is named here once, with its source.
+//! Each number is named here once, with its source. Where revisions of
+//! Tencent's pages disagree, the newest documented limit is taken, so the SDK
+//! never refuses locally what the current service accepts (past it, the
+//! server's own error speaks): a group name was 32 bytes on create in older
+//! revisions, 64 since the 2026 one.
 
 /// Conversations per `search_contact_group` call.
 pub const MAX_SEARCH_ITEMS: usize = 300;
@@ -11,9 +14,12 @@ pub const MAX_MARK_ITEMS: usize = 100;
 pub const MAX_CONTACT_GROUPS: usize = 20;
 /// Conversations across a user's groups, and conversations with marks.
 pub const MAX_GROUPED_CONVERSATIONS: usize = 1000;
-/// Bytes in a new conversation-group name (create_contact_group page).
-pub const MAX_GROUP_NAME_BYTES_CREATE: usize = 32;
-/// Bytes in a renamed conversation-group name (update_contact_group page).
+/// Bytes in a new conversation-group name (`GroupName`, create_contact_group
+/// page): 64 in the 2026 revision (tencentcloud.com 1047/53437); older
+/// revisions said 32. Spec §3.3.
+pub const MAX_GROUP_NAME_BYTES_CREATE: usize = 64;
+/// Bytes in a renamed conversation-group name (`NewGroupName`,
+/// update_contact_group page, 2026 en + zh). Spec §3.5.
 pub const MAX_GROUP_NAME_BYTES_RENAME: usize = 64;
 /// Bytes in a custom mark (mark_contact page).
 pub const MAX_CUSTOM_MARK_BYTES: usize = 256;

@@ -417,6 +417,7 @@ mod tests {
             groups: vec![],
             complete,
             next_start_index: next,
+            complete_time: None,
         }
     }
 
@@ -457,7 +458,7 @@ mod tests {
                     msg_time: ts,
                     pinned: false,
                     standard_mark: None,
-                    marks: None,
+                    marks: crate::Marks::from_value(0),
                     custom_mark: None,
                     group_ids: vec![],
                 })

@@ -115,7 +115,10 @@ fn get_list_documented_sample() {
     assert_eq!(page.items[1].conversation, group("id3"));
     assert_eq!(page.items[3].msg_time, 1_630_997_650);
     assert!(!page.items[3].pinned);
-    assert!(page.items[0].marks.is_none());
+    // no StandardMark on the wire: an empty mark set, as in ContactData
+    assert!(page.items[0].marks.is_empty());
+    assert_eq!(page.items[0].marks, tim_contacts::Marks::from_value(0));
+    assert_eq!(page.items[0].standard_mark, None);
     assert_eq!(
         page.next_cursor,
         GetListCursor {
@@ -138,7 +141,7 @@ fn get_list_defaults_to_the_recommended_flags_and_decodes_marks() {
     let item = &page.items[1];
     assert_eq!(item.conversation, group("@TGS#1B2AUI7RZ"));
     assert_eq!(item.standard_mark.as_deref(), Some("111001"));
-    let marks = item.marks.as_ref().unwrap();
+    let marks = &item.marks;
     assert!(marks.star && marks.hide && !marks.unread && !marks.fold);
     assert_eq!(marks.value, 0b111001);
     assert_eq!(item.custom_mark.as_deref(), Some("abcd"));
@@ -216,6 +219,136 @@ fn get_contact_group_documented_sample() {
     assert_eq!(page.items[1].conversation, group("@TGS#1N3RSUYG2"));
     assert!(page.items[1].group_ids.is_empty());
     assert_eq!(page.items[1].timestamp, Some(1_672_998_266));
+}
+
+#[test]
+fn get_contact_group_last_page_without_next_index_with_complete_time() {
+    // The real last page (spec §3.8): no NextStartIndex, an undocumented CompleteTime.
+    let req = GetContactGroupRequest {
+        from_account: "user0".into(),
+        start_index: None,
+    };
+    let page = run(
+        &req,
+        "get_contact_group.request.json",
+        "get_contact_group.response_last_page.json",
+    );
+    assert!(page.complete);
+    assert_eq!(page.next_start_index, None);
+    assert_eq!(page.complete_time, Some(1_735_000_100));
+    assert_eq!(page.items.len(), 2);
+    assert_eq!(page.items[0].marks.value, 0b10);
+    assert!(page.items[1].marks.is_empty());
+    // the documented sample has none
+    let page = run(
+        &req,
+        "get_contact_group.request.json",
+        "get_contact_group.response.json",
+    );
+    assert_eq!(page.complete_time, None);
+    // an undocumented field in another shape is ignored, never fails the page
+    for odd in [
+        r#""1735000100""#,
+        "-1",
+        "1.5",
+        "99999999999",
+        "null",
+        "[1]",
+        r#"{"a":1}"#,
+    ] {
+        let t = Recorder {
+            sent: RefCell::new(Vec::new()),
+            answer: HttpResponse {
+                status: 200,
+                body: format!(
+                    r#"{{"ActionStatus":"OK","ErrorCode":0,"ContactItem":[],"GroupItem":[],"CompleteFlag":1,"CompleteTime":{odd}}}"#
+                )
+                .into_bytes(),
+            },
+        };
+        let page = block_on(client(&t).execute(&req)).unwrap();
+        assert!(page.complete, "{odd}");
+        assert_eq!(page.complete_time, None, "{odd}");
+    }
+}
+
+#[test]
+fn group_names_of_33_to_64_bytes_are_sent() {
+    // The 2026 revision of create_contact_group allows 64 bytes (older: 32):
+    // the SDK takes the newest limit and lets the server speak past it.
+    for name in ["x".repeat(33), "x".repeat(64), "组".repeat(21)] {
+        let req = CreateContactGroupRequest {
+            from_account: "user15".into(),
+            group_name: name.clone(),
+            conversations: vec![c2c("user1")],
+        };
+        let t = recorder("create_contact_group.response.json");
+        block_on(client(&t).execute(&req)).unwrap();
+        let sent = t.sent.borrow();
+        assert_eq!(sent.len(), 1, "{name}");
+        assert_eq!(
+            sent[0].body,
+            format!(
+                r#"{{"From_Account":"user15","GroupContactItem":[{{"GroupName":"{name}","ContactItem":[{{"Type":1,"To_Account":"user1"}}]}}]}}"#
+            )
+        );
+        let rename = UpdateContactGroupRequest {
+            from_account: "user_0001".into(),
+            group_name: name.clone(),
+            new_name: Some("y".repeat(64)),
+            ..Default::default()
+        };
+        let t = recorder("update_contact_group.response.json");
+        block_on(client(&t).execute(&rename)).unwrap();
+        assert_eq!(t.sent.borrow().len(), 1);
+    }
+    assert_eq!(tim_contacts::limits::MAX_GROUP_NAME_BYTES_CREATE, 64);
+    assert_eq!(tim_contacts::limits::MAX_GROUP_NAME_BYTES_RENAME, 64);
+}
+
+#[test]
+fn list_size_messages_match_the_chunking_client() {
+    // markContact / searchContactGroup split long lists: their messages must
+    // not claim a maximum the client does not have.
+    let t = recorder("envelope.overview.json");
+    let empty_marks = MarkContactRequest {
+        from_account: "a".into(),
+        items: vec![],
+    };
+    let err = block_on(client(&t).mark_contact(&empty_marks)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.field(), Some("items"));
+    assert!(!err.message().contains("to 100"), "{err}");
+    assert!(err.message().contains("at least 1"), "{err}");
+    let empty_search = SearchContactGroupRequest {
+        from_account: "a".into(),
+        conversations: vec![],
+    };
+    let err = block_on(client(&t).search_contact_group(&empty_search)).unwrap_err();
+    assert_eq!(err.field(), Some("conversations"));
+    assert!(!err.message().contains("to 300"), "{err}");
+    assert!(err.message().contains("at least 1"), "{err}");
+    assert!(t.sent.borrow().is_empty());
+    // one raw request still has its documented maximum, and says who splits
+    let many = MarkContactRequest {
+        from_account: "a".into(),
+        items: (0..101)
+            .map(|i| MarkChange {
+                conversation: c2c(&format!("u{i}")),
+                set: vec![MarkName::Custom(40)],
+                clear: vec![],
+                custom_mark: None,
+                target: None,
+            })
+            .collect(),
+    };
+    let err = block_on(client(&t).execute(&many)).unwrap_err();
+    assert_eq!(err.field(), Some("items"));
+    assert!(err.message().contains("at most 100"), "{err}");
+    assert!(
+        err.message().contains("markContact sends more in chunks"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -552,16 +685,16 @@ fn invalid_input_never_reaches_the_network() {
     rejected(
         &CreateContactGroupRequest {
             from_account: "a".into(),
-            group_name: "x".repeat(33),
+            group_name: "x".repeat(65),
             conversations: vec![],
         },
         "groupName",
     );
-    // 11 three-byte characters = 33 bytes: the limit is in bytes.
+    // 22 three-byte characters = 66 bytes: the limit is in bytes.
     rejected(
         &CreateContactGroupRequest {
             from_account: "a".into(),
-            group_name: "组".repeat(11),
+            group_name: "组".repeat(22),
             conversations: vec![],
         },
         "groupName",

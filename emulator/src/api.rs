@@ -125,9 +125,10 @@ pub struct Limits {
     pub max_contact_groups: usize,
     /// Max conversations with marks or groups per user (51008).
     pub max_marked_conversations: usize,
-    /// Max `GroupName` bytes on create (51011).
+    /// Max `GroupName` bytes on create (51011): 64 in the 2026 revision of
+    /// the page (older revisions: 32).
     pub create_group_name_max: usize,
-    /// Max `NewGroupName` bytes on rename (51011).
+    /// Max `NewGroupName` bytes on rename (51011): 64.
     pub rename_group_name_max: usize,
     /// Max items in mark_contact (51006).
     pub max_mark_items: usize,
@@ -144,7 +145,7 @@ impl Default for Limits {
         Limits {
             max_contact_groups: 20,
             max_marked_conversations: 1000,
-            create_group_name_max: 32,
+            create_group_name_max: 64,
             rename_group_name_max: 64,
             max_mark_items: 100,
             max_search_items: 300,
@@ -530,8 +531,10 @@ fn create_contact_group(o: &Obj, u: &mut User, ctx: &Ctx<'_>) -> R<Obj> {
     let gi = as_obj(&items[0], "GroupContactItem[0]", pc)?;
     let name = req_str(gi, "GroupName", pc)
         .map_err(|e| bad(pc, format!("GroupContactItem[0].{}", e.info)))?;
-    let contacts = req_arr(gi, "ContactItem", pc)
-        .map_err(|e| bad(pc, format!("GroupContactItem[0].{}", e.info)))?;
+    // Optional since the 2026 revision (a group may start empty).
+    let contacts = opt_arr(gi, "ContactItem", pc)
+        .map_err(|e| bad(pc, format!("GroupContactItem[0].{}", e.info)))?
+        .map_or(&[][..], Vec::as_slice);
     let keys = contacts
         .iter()
         .enumerate()
@@ -853,6 +856,12 @@ fn get_contact_group(o: &Obj, u: &User, ctx: &Ctx<'_>) -> R<Obj> {
         "NextStartIndex".into(),
         json!(if complete { 0 } else { to as u64 }),
     );
+    if complete {
+        // Undocumented, but the real last page carries it (spec §3.8): Unix
+        // seconds; here the latest `Timestamp` of the data listed, 0 if none.
+        let latest = entries.iter().map(|(_, m)| m.timestamp).max().unwrap_or(0);
+        r.insert("CompleteTime".into(), json!(latest));
+    }
     Ok(r)
 }
 

@@ -59,7 +59,83 @@ fn get_contact_group_matches_doc_sample() {
     );
     let sample: Value = serde_json::from_str(r#"{"ContactItem": [{"Type": 1,"To_Account": "teacher4","StandardMark": "111001","ContactGroupId": [1,2],"Timestamp": 1670843110},{"Type": 2,"ToGroupId": "@TGS#1N3RSUYG2","StandardMark": "111001","CustomMark": "abcd","Timestamp": 1672998266}],"GroupItem": [{"GroupName": "test1x","GroupId": 1},{"GroupName": "test10","GroupId": 2}],"CompleteFlag": 1,"NextStartIndex": 0,"ActionStatus": "OK","ErrorCode": 0,"ErrorInfo": ""}"#).unwrap();
     ok(&v);
-    assert_eq!(strip(v), sample);
+    // The doc sample lacks the undocumented `CompleteTime` the real last page
+    // carries (spec §3.8); it is checked in `get_contact_group_last_page_carries_complete_time`.
+    let mut v = strip(v);
+    v.as_object_mut().unwrap().remove("CompleteTime");
+    assert_eq!(v, sample);
+}
+
+#[test]
+fn get_contact_group_last_page_carries_complete_time() {
+    let mut e = emu();
+    // one page: CompleteTime = the latest Timestamp listed, Unix seconds
+    let v = e.call(
+        "recentcontact/get_contact_group",
+        json!({"From_Account":"user0","StartIndex":0}),
+    );
+    ok(&v);
+    assert_eq!(v["CompleteFlag"], 1);
+    assert_eq!(v["CompleteTime"], json!(1_672_998_266u64));
+    // several pages: only the last one carries it
+    e.control("POST", "config", json!({"contactGroupPageSize": 1}));
+    let first = e.call(
+        "recentcontact/get_contact_group",
+        json!({"From_Account":"user0","StartIndex":0}),
+    );
+    ok(&first);
+    assert_eq!(first["CompleteFlag"], 0);
+    assert!(first.get("CompleteTime").is_none(), "{first}");
+    let last = e.call(
+        "recentcontact/get_contact_group",
+        json!({"From_Account":"user0","StartIndex":1}),
+    );
+    assert_eq!(last["CompleteFlag"], 1);
+    assert_eq!(last["CompleteTime"], json!(1_672_998_266u64));
+    // a user without any data: an empty, complete page, CompleteTime 0
+    let v = e.call(
+        "recentcontact/get_contact_group",
+        json!({"From_Account":"id1","StartIndex":0}),
+    );
+    ok(&v);
+    assert_eq!(v["ContactItem"], json!([]));
+    assert_eq!(v["CompleteTime"], json!(0));
+}
+
+#[test]
+fn group_names_up_to_64_bytes_on_create_and_rename() {
+    // The 2026 revision of create_contact_group allows 64 bytes (older: 32),
+    // like NewGroupName on update; ContactItem became optional.
+    let mut e = emu();
+    let create = |e: &mut Emu, name: &str| {
+        e.call(
+            "recentcontact/create_contact_group",
+            json!({"From_Account":"alice","GroupContactItem":[{"GroupName":name}]}),
+        )
+    };
+    let v = create(&mut e, &"a".repeat(33));
+    ok(&v);
+    assert_eq!(v["GroupResultItem"][0]["ResultItem"], json!([]));
+    ok(&create(&mut e, &"b".repeat(64)));
+    // bytes, not characters: 21 three-byte characters = 63 bytes; 22 = 66
+    ok(&create(&mut e, &"组".repeat(21)));
+    err(&create(&mut e, &"组".repeat(22)), 51011);
+    err(&create(&mut e, &"c".repeat(65)), 51011);
+    let rename = |e: &mut Emu, old: &str, new: &str| {
+        e.call(
+            "recentcontact/update_contact_group",
+            json!({"From_Account":"alice","UpdateType":1,"UpdateGroup":{"UpdateGroupType":1,"OldGroupName":old,"NewGroupName":new}}),
+        )
+    };
+    ok(&rename(&mut e, &"b".repeat(64), &"d".repeat(64)));
+    err(&rename(&mut e, &"d".repeat(64), &"e".repeat(65)), 51011);
+    // the limit stays configurable
+    e.control(
+        "POST",
+        "config",
+        json!({"limits": {"createGroupNameMax": 32}}),
+    );
+    err(&create(&mut e, &"f".repeat(33)), 51011);
 }
 
 #[test]
@@ -516,9 +592,9 @@ fn contact_group_limits_and_codes() {
     let v = create(&mut e, "Work");
     err(&v, 50002);
     assert_eq!(v["ErrorInfo"], "group name exists");
-    // name length: 32 bytes ok, 33 → 51011
-    ok(&create(&mut e, &"a".repeat(32)));
-    err(&create(&mut e, &"b".repeat(33)), 51011);
+    // name length: 64 bytes ok (2026 revision; older: 32), 65 → 51011
+    ok(&create(&mut e, &"a".repeat(64)));
+    err(&create(&mut e, &"b".repeat(65)), 51011);
     // more than one GroupContactItem → 50002
     err(
         &e.call(

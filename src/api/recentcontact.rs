@@ -22,16 +22,30 @@ use crate::model::{
     UpdateContactGroupRequest, UpdateContactGroupResult, UpdateKind,
 };
 
+/// What a too-long list is told when the client splits such lists itself.
+const CHUNKED_SEARCH: &str =
+    " per search_contact_group request (the client's searchContactGroup sends more in chunks)";
+
 fn check_conversations(
     items: &[ConversationRef],
     field: &str,
     min: usize,
     max: usize,
+    over_max_hint: &str,
 ) -> Result<(), Error> {
-    if items.len() < min || items.len() > max {
+    if items.len() < min {
         return Err(Error::invalid(
             field,
-            format!("needs {min} to {max} conversations, got {}", items.len()),
+            format!("needs at least {min} conversation(s), got {}", items.len()),
+        ));
+    }
+    if items.len() > max {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "has {} conversations; at most {max}{over_max_hint}",
+                items.len()
+            ),
         ));
     }
     items
@@ -194,10 +208,10 @@ impl Command for GetListRequest {
             .map(|(i, item)| {
                 let under = |e: Error| e.under(&format!("SessionItem[{i}]"));
                 let conversation = item.conversation().map_err(under)?;
-                let marks = match &item.standard_mark {
-                    Some(bits) => Some(decode_mark(bits).map_err(under)?),
-                    None => None,
-                };
+                // No `StandardMark` (no marks, or AssistFlags without bits
+                // 3-5) is an empty mark set, as in `ContactData`.
+                let marks =
+                    decode_mark(item.standard_mark.as_deref().unwrap_or("")).map_err(under)?;
                 Ok(Conversation {
                     conversation,
                     msg_time: item.msg_time.unwrap_or(0),
@@ -242,6 +256,50 @@ struct GetContactGroupAnswer {
     complete: Option<i64>,
     #[serde(rename = "NextStartIndex", default)]
     next_start_index: Option<u32>,
+    /// Undocumented (a real last page carried it, spec §3.8): read when it is
+    /// Unix seconds, ignored in any other shape rather than failing the page.
+    #[serde(rename = "CompleteTime", default, deserialize_with = "lenient_seconds")]
+    complete_time: Option<u32>,
+}
+
+/// A number of seconds that fits `u32`; anything else (another type, a
+/// negative or larger number, `null`) is `None`.
+fn lenient_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::de::{self, IgnoredAny, Visitor};
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<u32>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Unix seconds")
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(u32::try_from(v).ok())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(u32::try_from(v).ok())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+    }
+    d.deserialize_any(V)
 }
 
 /// Whether a `get_contact_group` page is the last. The docs always send
@@ -273,6 +331,7 @@ impl Command for GetContactGroupRequest {
         Ok(ContactGroupPage {
             complete: contact_group_complete(a.complete, a.next_start_index),
             next_start_index: a.next_start_index,
+            complete_time: a.complete_time,
             items: a
                 .items
                 .into_iter()
@@ -313,7 +372,13 @@ impl Command for SearchContactGroupRequest {
 
     fn to_body(&self) -> Result<String, Error> {
         check_account(&self.from_account, "fromAccount")?;
-        check_conversations(&self.conversations, "conversations", 1, MAX_SEARCH_ITEMS)?;
+        check_conversations(
+            &self.conversations,
+            "conversations",
+            1,
+            MAX_SEARCH_ITEMS,
+            CHUNKED_SEARCH,
+        )?;
         encode_json(&SearchWire {
             from_account: &self.from_account,
             items: contacts_out(&self.conversations),
@@ -445,8 +510,8 @@ impl Command for UpdateContactGroupRequest {
                 }
             }
             (None, true) => {
-                check_conversations(&self.add, "add", 0, MAX_UPDATE_ITEMS)?;
-                check_conversations(&self.remove, "remove", 0, MAX_UPDATE_ITEMS)?;
+                check_conversations(&self.add, "add", 0, MAX_UPDATE_ITEMS, "")?;
+                check_conversations(&self.remove, "remove", 0, MAX_UPDATE_ITEMS, "")?;
                 let items = self
                     .add
                     .iter()
@@ -604,6 +669,7 @@ impl Command for CreateContactGroupRequest {
             "conversations",
             0,
             MAX_GROUPED_CONVERSATIONS,
+            "",
         )?;
         encode_json(&CreateWire {
             from_account: &self.from_account,
@@ -758,11 +824,15 @@ impl Command for MarkContactRequest {
 
     fn to_body(&self) -> Result<String, Error> {
         check_account(&self.from_account, "fromAccount")?;
-        if self.items.is_empty() || self.items.len() > MAX_MARK_ITEMS {
+        if self.items.is_empty() {
+            return Err(Error::invalid("items", "needs at least 1 change, got 0"));
+        }
+        if self.items.len() > MAX_MARK_ITEMS {
             return Err(Error::invalid(
                 "items",
                 format!(
-                    "needs 1 to {MAX_MARK_ITEMS} conversations, got {}",
+                    "has {} changes; at most {MAX_MARK_ITEMS} per mark_contact request \
+                     (the client's markContact sends more in chunks)",
                     self.items.len()
                 ),
             ));

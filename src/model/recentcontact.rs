@@ -80,10 +80,10 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub standard_mark: Option<String>,
-    /// The decoded marks, when the server attached them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub marks: Option<Marks>,
+    /// The decoded marks; an empty mark set (`value` 0) when the server
+    /// attached none (no marks, or `AssistFlags` without bits 3-5), as in
+    /// `ContactData.marks`.
+    pub marks: Marks,
     /// The custom mark, when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
@@ -129,24 +129,34 @@ pub struct ContactGroupPage {
     pub items: Vec<ContactData>,
     /// The user's conversation groups.
     pub groups: Vec<ContactGroup>,
-    /// True on the last page.
+    /// True on the last page (`CompleteFlag` 1): stop here, whatever
+    /// `nextStartIndex` says.
     pub complete: bool,
-    /// Where the next page starts (absent when the server sent none).
+    /// `NextStartIndex` as returned: where the next page starts. On the last
+    /// page it is `0` in the documented sample (and from the emulator), while
+    /// a real server answer carried none (absent); go by `complete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub next_start_index: Option<u32>,
+    /// `CompleteTime`, Unix seconds, as returned on the last page (the real
+    /// service sends it; Tencent does not document it). Absent when not sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub complete_time: Option<u32>,
 }
 
 // ---------------------------------------------------- search_contact_group
 
-/// `searchContactGroup`: group and mark data of up to 300 given conversations.
+/// `searchContactGroup`: group and mark data of given conversations (300 per
+/// request; the client splits more into chunks).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SearchContactGroupRequest {
     /// The user whose data is read.
     pub from_account: String,
-    /// The conversations to look up (1..=300).
+    /// The conversations to look up (at least 1; more than 300 are sent in
+    /// chunks of 300 by the client's `searchContactGroup`).
     pub conversations: Vec<ConversationRef>,
 }
 
@@ -260,7 +270,7 @@ pub enum UpdateKind {
 pub struct CreateContactGroupRequest {
     /// The owner.
     pub from_account: String,
-    /// The new group's name (at most 32 bytes).
+    /// The new group's name (at most 64 bytes).
     pub group_name: String,
     /// Conversations to put in it.
     #[serde(default)]
@@ -398,14 +408,16 @@ pub struct MarkChange {
     pub target: Option<MarksInput>,
 }
 
-/// `markContact`: change marks of up to 100 conversations.
+/// `markContact`: change marks of conversations (100 per request; the client
+/// splits more into chunks).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkContactRequest {
     /// The owner.
     pub from_account: String,
-    /// The changes, one per conversation (1..=100).
+    /// The changes, one per conversation (at least 1; more than 100 are sent
+    /// in chunks of 100 by the client's `markContact`).
     pub items: Vec<MarkChange>,
 }
 
