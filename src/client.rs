@@ -63,6 +63,31 @@ fn shift_field(
     }
 }
 
+/// Which of two futures finished first.
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+/// Runs both futures; the first to finish wins and the other is dropped.
+async fn first_of<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> Either<A::Output, B::Output> {
+    let mut a = std::pin::pin!(a);
+    let mut b = std::pin::pin!(b);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Either::Left(v));
+        }
+        if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Either::Right(v));
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
 /// Default per-request timeout. The service's own timeout is 3 s, so a
 /// client should wait longer than that (spec §1.3).
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
@@ -78,7 +103,17 @@ pub struct ClientConfig {
     pub base_url: String,
     /// Per-request timeout in milliseconds (0 = none).
     pub timeout_ms: u32,
+    /// Where requests go while `base_url` cannot be reached (a DNS or
+    /// connect failure): the region's backup host by default, `None` = no
+    /// failover. See [`ClientConfig::with_failover`].
+    pub backup_url: Option<String>,
+    /// After a failover, how long the backup is used before the primary is
+    /// tried again, in milliseconds.
+    pub failover_cool_down_ms: u32,
 }
+
+/// Default time on the backup host before the primary is tried again.
+pub const DEFAULT_FAILOVER_COOL_DOWN_MS: u32 = 60_000;
 
 impl ClientConfig {
     /// Checks and builds a configuration. `base_url` wins over `region`; one is required.
@@ -101,9 +136,12 @@ impl ClientConfig {
             ));
         }
         crate::model::check_account(identifier, "identifier")?;
-        let base_url = match (base_url, region) {
-            (Some(url), _) => check_base_url(url, allow_insecure_http)?,
-            (None, Some(region)) => region.base_url(),
+        let (base_url, backup_url) = match (base_url, region) {
+            (Some(url), _) => (check_base_url(url, allow_insecure_http)?, None),
+            (None, Some(region)) => (
+                region.base_url(),
+                region.backup_host().map(|h| format!("https://{h}")),
+            ),
             (None, None) => return Err(Error::invalid("region", "give a region or a baseUrl")),
         };
         Ok(ClientConfig {
@@ -111,8 +149,42 @@ impl ClientConfig {
             identifier: identifier.to_owned(),
             base_url,
             timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+            backup_url,
+            failover_cool_down_ms: DEFAULT_FAILOVER_COOL_DOWN_MS,
         })
     }
+
+    /// Sets the failover: `Some(url)` sends requests to `url` while the
+    /// primary cannot be reached (checked like `baseUrl`), `None` turns
+    /// failover off. With a `region`, the region's backup host (spec §1.2)
+    /// is already set. After a failover the primary is tried again once
+    /// `cool_down_ms` passed (default [`DEFAULT_FAILOVER_COOL_DOWN_MS`]).
+    ///
+    /// # Errors
+    /// [`Error::invalid`] naming `failover.backupUrl`.
+    pub fn with_failover(
+        mut self,
+        backup_url: Option<&str>,
+        cool_down_ms: Option<u32>,
+        allow_insecure_http: bool,
+    ) -> Result<Self, Error> {
+        self.backup_url = backup_url
+            .map(|url| {
+                check_base_url(url, allow_insecure_http)
+                    .map_err(|e| Error::invalid("failover.backupUrl", e.message()))
+            })
+            .transpose()?;
+        if let Some(ms) = cool_down_ms {
+            self.failover_cool_down_ms = ms;
+        }
+        Ok(self)
+    }
+}
+
+/// `host[:port]` of a base URL, for results and errors to report.
+fn host_of(base_url: &str) -> String {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    rest.split('/').next().unwrap_or_default().to_owned()
 }
 
 /// Normalises a base URL: scheme and host, optional path, no query, no trailing slash.
@@ -180,6 +252,7 @@ pub struct CallOptions {
 pub struct CallReport {
     random: std::cell::Cell<Option<u32>>,
     attempts: std::cell::Cell<u32>,
+    host: std::cell::RefCell<Option<String>>,
 }
 
 impl CallReport {
@@ -193,9 +266,18 @@ impl CallReport {
         self.attempts.get()
     }
 
-    fn record(&self, random: u32) {
+    /// The host (`host[:port]`) of the call's last request.
+    pub fn host(&self) -> Option<String> {
+        self.host.borrow().clone()
+    }
+
+    fn record(&self, random: u32, host: &str) {
         self.random.set(Some(random));
         self.attempts.set(self.attempts.get().saturating_add(1));
+        let mut h = self.host.borrow_mut();
+        if h.as_deref() != Some(host) {
+            *h = Some(host.to_owned());
+        }
     }
 }
 
@@ -289,6 +371,8 @@ pub struct Client<T, S, E, K = NoClock> {
     limiter: Option<Rc<RateLimiter>>,
     cache: Option<SigCache>,
     observer: Option<Rc<dyn Observer>>,
+    /// Until when (clock ms) the primary host is avoided after a failover.
+    primary_down_until: Cell<Option<u64>>,
 }
 
 impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E, NoClock> {
@@ -304,6 +388,7 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E, NoClock> {
             limiter: None,
             cache: None,
             observer: None,
+            primary_down_until: Cell::new(None),
         }
     }
 }
@@ -321,6 +406,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             limiter: Some(Rc::new(RateLimiter::default())),
             cache: Some(SigCache::new()),
             observer: self.observer,
+            primary_down_until: Cell::new(None),
         }
     }
 
@@ -352,6 +438,25 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     /// The configuration.
     pub fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The signer.
+    pub fn signer(&self) -> &S {
+        &self.signer
+    }
+
+    /// The base URL the next request goes to: the backup while the primary
+    /// is cooling down after a failover, else the primary.
+    fn current_base(&self, now_ms: u64) -> (&str, bool) {
+        match (&self.config.backup_url, self.primary_down_until.get()) {
+            (Some(backup), Some(until)) if now_ms < until => (backup, true),
+            _ => (&self.config.base_url, false),
+        }
     }
 
     /// The retry policy.
@@ -422,7 +527,27 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         opts: &CallOptions,
         parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
     ) -> Result<(), Error> {
+        let mut host = None;
+        self.attempts(endpoint, idempotent, body, opts, parse, &mut host)
+            .await
+            .map_err(|e| {
+                let retryable = retry::may_succeed_later(&self.retry, &e, idempotent);
+                e.with_retryable(retryable).with_host(host)
+            })
+    }
+
+    /// The loop of [`Client::run`]; `host` ends as the last request's host.
+    async fn attempts(
+        &self,
+        endpoint: &'static str,
+        idempotent: bool,
+        body: String,
+        opts: &CallOptions,
+        parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+        host: &mut Option<String>,
+    ) -> Result<(), Error> {
         let timeout_ms = opts.timeout_ms.unwrap_or(self.config.timeout_ms);
+        let mut failed_over = false;
         let mut attempt = 0u32;
         let mut delays: Vec<u32> = Vec::new();
         let mut resigned = false;
@@ -437,7 +562,10 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             if opts.cancelled() {
                 return Err(fail(Error::aborted(), attempt, &delays, last_random));
             }
-            let usersig = match self.usersig(&mut call_sig, rejected.take()).await {
+            let usersig = match self
+                .usersig(&mut call_sig, rejected.take(), timeout_ms)
+                .await
+            {
                 Ok(sig) => sig,
                 Err(e) => return Err(fail(e, attempt, &delays, last_random)),
             };
@@ -455,14 +583,17 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             attempt += 1;
             let random = self.entropy.random_u32();
             last_random = Some(random);
+            let (base_url, on_backup) = self.current_base(self.clock.now_ms());
+            let this_host = host_of(base_url);
             if let Some(report) = &opts.report {
-                report.record(random);
+                report.record(random, &this_host);
             }
+            *host = Some(this_host);
             let req = HttpRequest {
                 url: build_url(
                     endpoint,
                     &RequestParams {
-                        base_url: &self.config.base_url,
+                        base_url,
                         sdk_app_id: self.config.sdk_app_id,
                         identifier: &self.config.identifier,
                         usersig: &usersig,
@@ -485,6 +616,26 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             let started = self.clock.now_ms();
             let sent = self.transport.send(&req).await;
             let status = sent.as_ref().ok().map(|r| r.status);
+            // The host could not be reached (nothing was sent; for a read, any
+            // network failure): the backup's turn, or, when the backup is the
+            // one down, the primary's again.
+            let unreachable = match &sent {
+                Err(TransportError::Connect(_)) => true,
+                Err(TransportError::Network(_)) => idempotent,
+                _ => false,
+            };
+            let fail_over = unreachable && self.config.backup_url.is_some();
+            if fail_over {
+                if on_backup {
+                    self.primary_down_until.set(None);
+                } else {
+                    self.primary_down_until.set(Some(
+                        self.clock
+                            .now_ms()
+                            .saturating_add(u64::from(self.config.failover_cool_down_ms)),
+                    ));
+                }
+            }
             let result = match sent {
                 // An answer may echo the URL (a proxy's error page, a hostile
                 // server): its texts lose the UserSig like transport messages do.
@@ -525,15 +676,23 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     error: Some(&err),
                 });
             }
-            let delay = match retry::decide(&self.retry, &err, idempotent, attempt, resigned) {
-                Verdict::GiveUp => return Err(err),
-                Verdict::Resign => {
-                    resigned = true;
-                    rejected = Some(usersig);
-                    call_sig = None;
-                    None
+            let delay = if fail_over && !on_backup && !failed_over {
+                // Straight to the backup, outside the retry budget, once per call.
+                failed_over = true;
+                None
+            } else {
+                match retry::decide(&self.retry, &err, idempotent, attempt, resigned) {
+                    Verdict::GiveUp => return Err(err),
+                    Verdict::Resign => {
+                        resigned = true;
+                        rejected = Some(usersig);
+                        call_sig = None;
+                        None
+                    }
+                    Verdict::Backoff => {
+                        Some(self.retry.delay_ms(attempt, self.entropy.random_u32()))
+                    }
                 }
-                Verdict::Backoff => Some(self.retry.delay_ms(attempt, self.entropy.random_u32())),
             };
             if let Some(o) = &self.observer {
                 o.on_retry(&RetryEvent {
@@ -561,6 +720,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         &self,
         call_sig: &mut Option<CachedSig>,
         rejected: Option<String>,
+        timeout_ms: u32,
     ) -> Result<String, Error> {
         if rejected.is_none() {
             if let Some(sig) = call_sig
@@ -570,23 +730,39 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 return Ok(sig.usersig.clone());
             }
         }
-        let got = match &self.cache {
-            Some(cache) => {
-                cache
-                    .get(
-                        &self.signer,
-                        &self.config.identifier,
-                        self.clock.now_ms(),
-                        rejected.as_deref(),
-                    )
+        let sign = async {
+            match &self.cache {
+                Some(cache) => {
+                    cache
+                        .get(
+                            &self.signer,
+                            &self.config.identifier,
+                            self.clock.now_ms(),
+                            rejected.as_deref(),
+                        )
+                        .await
+                }
+                None => crate::sigcache::sign_once(&self.signer, &self.config.identifier)
                     .await
+                    .map(|usersig| CachedSig {
+                        usersig,
+                        cached: false,
+                    }),
             }
-            None => crate::sigcache::sign_once(&self.signer, &self.config.identifier)
-                .await
-                .map(|usersig| CachedSig {
-                    usersig,
-                    cached: false,
-                }),
+        };
+        // The call's timeout covers signing too: a signer that never answers
+        // must not hang the call (nothing was sent, so it is a signing error).
+        let got = if timeout_ms > 0 && self.clock.keeps_time() {
+            match first_of(sign, self.clock.sleep(timeout_ms)).await {
+                Either::Left(got) => got,
+                Either::Right(()) => {
+                    return Err(Error::signing(format!(
+                        "the signer did not answer within {timeout_ms} ms (the call's timeoutMs)"
+                    )))
+                }
+            }
+        } else {
+            sign.await
         };
         match got {
             Ok(sig) => {

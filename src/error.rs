@@ -78,6 +78,8 @@ struct Inner {
     unsent: bool,
     attempts: u32,
     delays_ms: Vec<u32>,
+    retryable: bool,
+    host: Option<String>,
 }
 
 impl Error {
@@ -95,6 +97,8 @@ impl Error {
             unsent: false,
             attempts: 0,
             delays_ms: Vec::new(),
+            retryable: false,
+            host: None,
         }))
     }
 
@@ -142,6 +146,19 @@ impl Error {
     pub fn with_attempts(mut self, attempts: u32, delays_ms: Vec<u32>) -> Self {
         self.0.attempts = attempts;
         self.0.delays_ms = delays_ms;
+        self
+    }
+
+    /// Says whether the same call, made again later, may succeed under the
+    /// client's retry policy (set by the client when the call ends).
+    pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
+        self.0.retryable = retryable;
+        self
+    }
+
+    /// Records the host (`host[:port]`) the call's last request went to.
+    pub(crate) fn with_host(mut self, host: Option<String>) -> Self {
+        self.0.host = host;
         self
     }
 
@@ -264,6 +281,21 @@ impl Error {
     /// The back-off delays waited between attempts, in milliseconds.
     pub fn delays_ms(&self) -> &[u32] {
         &self.0.delays_ms
+    }
+
+    /// True when making the same call again later may succeed under the
+    /// client's retry policy: the failure was transient (network, timeout,
+    /// throttling, 5xx, ...) and, for a write that is not idempotent, it
+    /// certainly took no effect (or the policy retries such writes anyway).
+    /// The client had already retried as far as its policy allowed.
+    pub fn is_retryable(&self) -> bool {
+        self.0.retryable
+    }
+
+    /// The host (`host[:port]`) the call's last request went to: the
+    /// region's backup host after a failover.
+    pub fn host(&self) -> Option<&str> {
+        self.0.host.as_deref()
     }
 
     /// True when the request certainly did not reach the server: invalid

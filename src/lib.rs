@@ -36,6 +36,8 @@ pub mod ratelimit;
 pub mod region;
 pub mod retry;
 pub mod sigcache;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod suggest;
 #[cfg(any(target_arch = "wasm32", test))]
 mod tape;
 pub mod transport;

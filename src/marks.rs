@@ -95,9 +95,17 @@ impl Marks {
 /// The result is the union of `value` (if given), the named flags that are
 /// `true`, and the `custom` bits. A named flag given as `false` while `value`
 /// has that bit set is a contradiction and an error (never silently dropped).
+///
+/// Also read from a `StandardMark` bit string (`"1001"`: what a mark set's
+/// `toJSON` writes in JavaScript), which stands for `{ value }`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    from = "MarksInputRepr",
+    into = "MarksInputFields"
+)]
 pub struct MarksInput {
     /// Bit 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,6 +135,91 @@ pub struct MarksInput {
     )]
     #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "bigint"))]
     pub value: Option<u64>,
+}
+
+/// The two shapes a mark set is read from: its fields, or a bit string.
+enum MarksInputRepr {
+    Bits(u64),
+    Fields(MarksInputFields),
+}
+
+impl<'de> Deserialize<'de> for MarksInputRepr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = MarksInputRepr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a mark set ({ star, unread, fold, hide, custom, value }) or a StandardMark bit string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                parse_standard_mark(v, "marks")
+                    .map(MarksInputRepr::Bits)
+                    .map_err(|e| E::custom(e.message()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                MarksInputFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(MarksInputRepr::Fields)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// The fields of [`MarksInput`], as serde reads and writes them.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MarksInputFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    star: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    unread: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fold: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hide: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    custom: Option<Vec<u8>>,
+    #[serde(
+        default,
+        with = "opt_mark_bits_json",
+        skip_serializing_if = "Option::is_none"
+    )]
+    value: Option<u64>,
+}
+
+impl From<MarksInputRepr> for MarksInput {
+    fn from(r: MarksInputRepr) -> Self {
+        match r {
+            MarksInputRepr::Bits(value) => MarksInput {
+                value: Some(value),
+                ..MarksInput::default()
+            },
+            MarksInputRepr::Fields(f) => MarksInput {
+                star: f.star,
+                unread: f.unread,
+                fold: f.fold,
+                hide: f.hide,
+                custom: f.custom,
+                value: f.value,
+            },
+        }
+    }
+}
+
+impl From<MarksInput> for MarksInputFields {
+    fn from(m: MarksInput) -> Self {
+        MarksInputFields {
+            star: m.star,
+            unread: m.unread,
+            fold: m.fold,
+            hide: m.hide,
+            custom: m.custom,
+            value: m.value,
+        }
+    }
 }
 
 /// Parses a `StandardMark` string into the 64-bit mark set.

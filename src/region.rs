@@ -42,6 +42,21 @@ impl Region {
         Region::Riyadh,
     ];
 
+    /// The name used in options (`"siliconValley"`), as serde writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Region::China => "china",
+            Region::Singapore => "singapore",
+            Region::Seoul => "seoul",
+            Region::Frankfurt => "frankfurt",
+            Region::Mumbai => "mumbai",
+            Region::SiliconValley => "siliconValley",
+            Region::Jakarta => "jakarta",
+            Region::Tokyo => "tokyo",
+            Region::Riyadh => "riyadh",
+        }
+    }
+
     /// The primary admin-API host.
     pub fn host(self) -> &'static str {
         match self {
@@ -94,5 +109,11 @@ mod tests {
             serde_json::to_string(&Region::SiliconValley).unwrap(),
             "\"siliconValley\""
         );
+        for r in Region::ALL {
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.name())
+            );
+        }
     }
 }

@@ -140,6 +140,11 @@ pub trait Clock {
     fn now_ms(&self) -> u64;
     /// Resolves after `ms` milliseconds.
     async fn sleep(&self, ms: u32);
+    /// False for a clock whose sleeps end at once ([`NoClock`]): the client
+    /// then sets no deadline on the signer (it would expire at once).
+    fn keeps_time(&self) -> bool {
+        true
+    }
 }
 
 /// A clock for plain clients: the time is always 0 and sleeps end at once.
@@ -152,6 +157,9 @@ impl Clock for NoClock {
         0
     }
     async fn sleep(&self, _ms: u32) {}
+    fn keeps_time(&self) -> bool {
+        false
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for &C {
@@ -161,6 +169,9 @@ impl<C: Clock + ?Sized> Clock for &C {
     async fn sleep(&self, ms: u32) {
         (**self).sleep(ms).await
     }
+    fn keeps_time(&self) -> bool {
+        (**self).keeps_time()
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
@@ -169,6 +180,9 @@ impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
     }
     async fn sleep(&self, ms: u32) {
         (**self).sleep(ms).await
+    }
+    fn keeps_time(&self) -> bool {
+        (**self).keeps_time()
     }
 }
 

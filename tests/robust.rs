@@ -625,3 +625,180 @@ fn a_bulk_run_holds_the_rate_limit_without_throttling() {
     // 600 calls at 200/s after a burst of 20: about 2.9 s.
     assert!(elapsed >= Duration::from_millis(2800), "{elapsed:?}");
 }
+
+// ---------------------------------------------------------------- failover
+
+/// A signer that never answers.
+struct Hanging;
+impl tim_contacts::transport::Signer for Hanging {
+    async fn sign(&self, _identifier: &str) -> Result<String, String> {
+        std::future::pending().await
+    }
+}
+
+#[test]
+fn fails_over_to_the_backup_host_and_back_after_the_cool_down() {
+    // Two emulators stand in for a region's primary and backup hosts.
+    let primary = start(big_seed(5), |_| {});
+    let port = primary.addr().port();
+    let primary_url = primary.base_url();
+    let backup = start(big_seed(5), |_| {});
+    let sig = signer();
+    let clock = FakeClock::new();
+    let config = config(&primary)
+        .with_failover(Some(&backup.base_url()), Some(30_000), false)
+        .unwrap();
+    let c = Client::new(config, Tcp, RcSigner(sig.clone()), Counter(Cell::new(1)))
+        .with_clock(clock.clone())
+        .with_retry(RetryPolicy::none())
+        .with_rate_limiter(None);
+    let req = GetListRequest {
+        from_account: "user_0001".into(),
+        ..Default::default()
+    };
+    let endpoint = "v4/recentcontact/get_list";
+    let host = |url: &str| url.trim_start_matches("http://").to_owned();
+
+    // Primary up: it serves, the backup sees nothing.
+    block_on(c.get_list(&req)).unwrap();
+    assert_eq!(
+        (requests(&primary, endpoint), requests(&backup, endpoint)),
+        (1, 0)
+    );
+
+    // Primary down (connection refused): the same call goes to the backup,
+    // at once and outside the retry budget (retries are off here).
+    primary.shutdown();
+    let report = Rc::new(tim_contacts::client::CallReport::default());
+    let opts = CallOptions {
+        report: Some(report.clone()),
+        ..CallOptions::default()
+    };
+    block_on(c.execute_with(&req, &opts)).unwrap();
+    assert_eq!(report.host(), Some(host(&backup.base_url())));
+    assert_eq!(report.attempts(), 2);
+    // While cooling down, calls go straight to the backup.
+    block_on(c.get_list(&req)).unwrap();
+    assert_eq!(requests(&backup, endpoint), 2);
+
+    // The primary comes back; after the cool-down it is preferred again.
+    let primary = start(big_seed(5), |cfg| cfg.port = port);
+    assert_eq!(primary.base_url(), primary_url);
+    clock.now.set(clock.now.get() + 30_001);
+    block_on(c.get_list(&req)).unwrap();
+    assert_eq!(
+        (requests(&primary, endpoint), requests(&backup, endpoint)),
+        (1, 2)
+    );
+
+    // Both down: the error names the host tried last and says "retry later".
+    primary.shutdown();
+    backup.shutdown();
+    let e = block_on(c.get_list(&req)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport);
+    assert!(e.is_retryable(), "{e:?}");
+    assert!(e.host().is_some());
+}
+
+#[test]
+fn failover_can_be_turned_off_and_is_on_for_regions_with_a_backup() {
+    let region = ClientConfig::new(
+        APPID,
+        ADMIN,
+        Some(tim_contacts::Region::Singapore),
+        None,
+        None,
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        region.backup_url.as_deref(),
+        Some("https://adminapisgp.my-imcloud.com")
+    );
+    assert_eq!(
+        region
+            .clone()
+            .with_failover(None, None, false)
+            .unwrap()
+            .backup_url,
+        None
+    );
+    let tokyo = ClientConfig::new(
+        APPID,
+        ADMIN,
+        Some(tim_contacts::Region::Tokyo),
+        None,
+        None,
+        false,
+    )
+    .unwrap();
+    assert_eq!(tokyo.backup_url, None);
+    let e = region
+        .with_failover(Some("http://example.com"), None, false)
+        .unwrap_err();
+    assert_eq!(e.field(), Some("failover.backupUrl"));
+
+    // Off: a refused primary is a plain transport error, nothing else is tried.
+    let down = start(big_seed(1), |_| {});
+    let cfg = config(&down);
+    down.shutdown();
+    let c = Client::new(cfg, Tcp, RcSigner(signer()), Counter(Cell::new(1)));
+    let e = block_on(c.get_list(&GetListRequest {
+        from_account: "user_0001".into(),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    assert_eq!((e.kind(), e.attempts()), (ErrorKind::Transport, 1));
+}
+
+#[test]
+fn the_call_timeout_covers_a_signer_that_never_answers() {
+    let running = start(big_seed(1), |_| {});
+    let c = Client::new(config(&running), Tcp, Hanging, Counter(Cell::new(1)))
+        .with_clock(FakeClock::new())
+        .with_rate_limiter(None);
+    let e = block_on(c.execute_with_timeout(
+        &GetListRequest {
+            from_account: "user_0001".into(),
+            ..Default::default()
+        },
+        250,
+    ))
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Signing);
+    assert!(e.message().contains("250 ms"), "{e}");
+    assert!(!e.is_retryable());
+    assert_eq!(requests(&running, "v4/recentcontact/get_list"), 0);
+}
+
+#[test]
+fn errors_say_whether_a_later_call_may_succeed() {
+    let running = start(big_seed(1), |_| {});
+    let sig = signer();
+    let (c, _) = fake_client(&running, &sig);
+    let c = c.with_retry(RetryPolicy {
+        max_attempts: 2,
+        ..RetryPolicy::default()
+    });
+    // Throttled twice: the retries are used up, but a later call may succeed.
+    script(&running, &["error:60007", "error:60007"]);
+    let e = block_on(c.get_list(&GetListRequest {
+        from_account: "user_0001".into(),
+        ..Default::default()
+    }))
+    .unwrap_err();
+    assert_eq!((e.code(), e.attempts()), (Some(60007), 2));
+    assert!(e.is_retryable());
+    assert_eq!(
+        e.host(),
+        Some(running.base_url().trim_start_matches("http://"))
+    );
+    // A group that does not exist stays missing.
+    let e = block_on(c.del_contact_group(&DelContactGroupRequest {
+        from_account: "user_0001".into(),
+        group_name: "no such group".into(),
+    }))
+    .unwrap_err();
+    assert_eq!(e.code(), Some(51009));
+    assert!(!e.is_retryable());
+}

@@ -5,9 +5,9 @@ use std::rc::Rc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::convert::{from_js, throw, to_js_value};
+use super::args::{string_arg, Opts};
+use super::convert::{from_js, throw, throw_caused, to_js_value};
 use super::fetch::{CryptoEntropy, FetchTransport};
 use super::list::{ContactGroupItemList, ConversationList};
 use super::observe::JsObserver;
@@ -17,7 +17,7 @@ use super::signer::JsSigner;
 use crate::api::Command;
 use crate::chunk::ChunkOptions;
 use crate::client::{CallOptions, CallReport, Client, ClientConfig};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{
     CreateContactGroupRequest, DelContactGroupRequest, DeleteContactRequest,
     GetContactGroupRequest, GetListRequest, MarkContactRequest, SearchContactGroupRequest,
@@ -47,73 +47,57 @@ pub struct TimClient {
     inner: Rc<Inner>,
 }
 
-pub(crate) fn get(options: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
+/// The keys of `new TimClient(options)`.
+const CLIENT_KEYS: &[&str] = &[
+    "sdkAppId",
+    "identifier",
+    "userSig",
+    "region",
+    "baseUrl",
+    "fetch",
+    "timeoutMs",
+    "allowInsecureHttp",
+    "retry",
+    "rateLimit",
+    "cacheUserSig",
+    "failover",
+    "onRequest",
+    "onResponse",
+    "onRetry",
+];
 
-fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    let v = get(options, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_string()
-        .map(Some)
-        .ok_or_else(|| Error::invalid(key, "must be a string"))
-}
-
-pub(crate) fn optional_u32(options: &JsValue, key: &str) -> Result<Option<u32>, Error> {
-    let v = get(options, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
-            Ok(Some(n as u32))
-        }
-        _ => Err(Error::invalid(
-            key,
-            "must be a whole number from 0 to 4294967295",
-        )),
-    }
-}
-
-pub(crate) fn optional_function(
-    options: &JsValue,
-    key: &str,
-) -> Result<Option<js_sys::Function>, Error> {
-    let v = get(options, key);
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.dyn_into::<js_sys::Function>()
-        .map(Some)
-        .map_err(|_| Error::invalid(key, "must be a function"))
-}
+/// The keys of the per-call options of every method.
+pub(crate) const CALL_KEYS: &[&str] = &["signal", "timeoutMs", "concurrency"];
 
 fn parse_options(options: &JsValue) -> Result<Inner, Error> {
-    if !options.is_object() {
-        return Err(Error::invalid("options", "is required (an object)"));
-    }
-    let sdk_app_id = optional_u32(options, "sdkAppId")?
+    let o = Opts::required(options, "options", CLIENT_KEYS)?;
+    let sdk_app_id = o
+        .u32("sdkAppId")?
         .ok_or_else(|| Error::invalid("sdkAppId", "is required (the app's SDKAppID)"))?;
-    let identifier = optional_string(options, "identifier")?
+    let identifier = o
+        .string("identifier")?
         .ok_or_else(|| Error::invalid("identifier", "is required (an app-admin account)"))?;
-    let signer = optional_function(options, "userSig")?.ok_or_else(|| {
+    let signer = o.function("userSig")?.ok_or_else(|| {
         Error::invalid(
             "userSig",
             "is required: a function (identifier) => string | Promise<string>",
         )
     })?;
-    let region = optional_string(options, "region")?
+    let region = o
+        .string("region")?
         .map(|r| {
-            from_js::<Region>(JsValue::from_str(&r), "region")
-                .map_err(|_| Error::invalid("region", format!("unknown region {r:?}")))
+            from_js::<Region>(JsValue::from_str(&r), "region").map_err(|_| {
+                let names = Region::ALL.map(|r| r.name());
+                let hint = crate::suggest::nearest(&r, &names)
+                    .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+                Error::invalid("region", format!("unknown region {r:?}{hint}"))
+            })
         })
         .transpose()?;
-    let base_url = optional_string(options, "baseUrl")?;
-    let timeout_ms = optional_u32(options, "timeoutMs")?;
-    let allow_insecure = get(options, "allowInsecureHttp").is_truthy();
-    let fetch = optional_function(options, "fetch")?;
+    let base_url = o.string("baseUrl")?;
+    let timeout_ms = o.u32("timeoutMs")?;
+    let allow_insecure = o.bool("allowInsecureHttp")?.unwrap_or(false);
+    let fetch = o.function("fetch")?;
     if fetch.is_none()
         && !js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("fetch")).unwrap_or(false)
     {
@@ -136,33 +120,11 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
         timeout_ms,
         allow_insecure,
     )?;
-    let retry = parse_retry(&get(options, "retry"))?;
-    let rate_limit = get(options, "rateLimit");
-    let limiter = if rate_limit.is_undefined() {
-        Some(Rc::new(CoreRateLimiter::default()))
-    } else if rate_limit.is_null() || rate_limit.as_bool() == Some(false) {
-        None
-    } else if let Some(shared) = limiter_of(&rate_limit)? {
-        Some(shared)
-    } else if rate_limit.is_object() {
-        let cps = optional_u32(&rate_limit, "callsPerSecond")
-            .map_err(|e| rename(e, "rateLimit.callsPerSecond"))?
-            .unwrap_or(crate::limits::CALLS_PER_SECOND);
-        if cps == 0 {
-            return Err(Error::invalid(
-                "rateLimit.callsPerSecond",
-                "must be at least 1 (pass rateLimit: false to turn pacing off)",
-            ));
-        }
-        Some(Rc::new(CoreRateLimiter::new(cps)))
-    } else {
-        return Err(Error::invalid(
-            "rateLimit",
-            "must be { callsPerSecond }, a RateLimiter, or false",
-        ));
-    };
-    let cache = get(options, "cacheUserSig").as_bool() != Some(false);
-    let observer = JsObserver::from_options(options)?;
+    let config = parse_failover(&o.value("failover")?, config, allow_insecure)?;
+    let retry = parse_retry(&o.value("retry")?)?;
+    let limiter = parse_rate_limit(&o.value("rateLimit")?)?;
+    let cache = o.bool("cacheUserSig")?.unwrap_or(true);
+    let observer = JsObserver::from_options(&o)?;
     Ok(Client::new(
         config,
         FetchTransport::new(fetch),
@@ -176,35 +138,92 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
     .with_observer(observer.map(|o| Rc::new(o) as Rc<dyn crate::client::Observer>)))
 }
 
-fn rename(e: Error, field: &str) -> Error {
-    Error::invalid(field, e.message())
+/// `rateLimit`: absent = the default bucket, `false` = none, a shared
+/// `RateLimiter`, or `{ callsPerSecond?, burst? }`.
+fn parse_rate_limit(v: &JsValue) -> Result<Option<Rc<CoreRateLimiter>>, Error> {
+    if v.is_undefined() {
+        return Ok(Some(Rc::new(CoreRateLimiter::default())));
+    }
+    if v.as_bool() == Some(false) {
+        return Ok(None);
+    }
+    if let Some(shared) = limiter_of(v)? {
+        return Ok(Some(shared));
+    }
+    if !v.is_object() {
+        return Err(Error::invalid(
+            "rateLimit",
+            "must be { callsPerSecond, burst }, a RateLimiter, or false",
+        ));
+    }
+    let o = Opts::required(v, "rateLimit", &["callsPerSecond", "burst"])?;
+    let at_least_one = |key: &str| -> Result<Option<u32>, Error> {
+        match o.u32(key)? {
+            Some(0) => Err(Error::invalid(
+                &o.field(key),
+                "must be at least 1 (pass rateLimit: false to turn pacing off)",
+            )),
+            n => Ok(n),
+        }
+    };
+    let cps = at_least_one("callsPerSecond")?.unwrap_or(crate::limits::CALLS_PER_SECOND);
+    Ok(Some(Rc::new(match at_least_one("burst")? {
+        Some(burst) => CoreRateLimiter::with_burst(cps, burst),
+        None => CoreRateLimiter::new(cps),
+    })))
+}
+
+/// `failover`: absent = the region's backup host (none with `baseUrl`),
+/// `false` = none, `{ backupUrl?, coolDownMs? }` to set them.
+fn parse_failover(
+    v: &JsValue,
+    config: ClientConfig,
+    allow_insecure: bool,
+) -> Result<ClientConfig, Error> {
+    if v.is_undefined() || v.as_bool() == Some(true) {
+        return Ok(config);
+    }
+    if v.as_bool() == Some(false) {
+        return config.with_failover(None, None, allow_insecure);
+    }
+    let o = Opts::required(v, "failover", &["backupUrl", "coolDownMs"])?;
+    let backup = o.string("backupUrl")?;
+    let cool_down = o.u32("coolDownMs")?;
+    let backup = backup.or_else(|| config.backup_url.clone());
+    config.with_failover(backup.as_deref(), cool_down, allow_insecure)
 }
 
 fn parse_retry(v: &JsValue) -> Result<RetryPolicy, Error> {
     let mut policy = RetryPolicy::default();
-    if v.is_undefined() || v.is_null() {
+    if v.is_undefined() {
         return Ok(policy);
     }
     if v.as_bool() == Some(false) {
         return Ok(RetryPolicy::none());
     }
-    if !v.is_object() {
-        return Err(Error::invalid("retry", "must be an object or false"));
-    }
-    let num = |key: &str| optional_u32(v, key).map_err(|e| rename(e, &format!("retry.{key}")));
-    if let Some(n) = num("maxAttempts")? {
+    let o = Opts::required(
+        v,
+        "retry",
+        &[
+            "maxAttempts",
+            "baseDelayMs",
+            "maxDelayMs",
+            "retryNonIdempotent",
+        ],
+    )?;
+    if let Some(n) = o.u32("maxAttempts")? {
         if n == 0 {
             return Err(Error::invalid("retry.maxAttempts", "must be at least 1"));
         }
         policy.max_attempts = n;
     }
-    if let Some(n) = num("baseDelayMs")? {
+    if let Some(n) = o.u32("baseDelayMs")? {
         policy.base_delay_ms = n;
     }
-    if let Some(n) = num("maxDelayMs")? {
+    if let Some(n) = o.u32("maxDelayMs")? {
         policy.max_delay_ms = n;
     }
-    policy.retry_non_idempotent = get(v, "retryNonIdempotent").is_truthy();
+    policy.retry_non_idempotent = o.bool("retryNonIdempotent")?.unwrap_or(false);
     Ok(policy)
 }
 
@@ -214,21 +233,22 @@ pub(crate) struct PerCall {
     pub(crate) core: CallOptions,
 }
 
-pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
-    if options.is_undefined() || options.is_null() {
+/// Reads per-call options whose keys were checked by the caller.
+pub(crate) fn call_options_of(o: Option<&Opts>) -> Result<PerCall, Error> {
+    let Some(o) = o else {
         return Ok(PerCall {
             abort: None,
             core: CallOptions::default(),
         });
-    }
-    if !options.is_object() {
-        return Err(Error::invalid("options", "must be an object"));
-    }
-    let abort = Abort::parse(get(options, "signal"))?;
-    let timeout_ms = optional_u32(options, "timeoutMs")?;
-    let concurrency = optional_u32(options, "concurrency")?;
+    };
+    let abort = Abort::parse(o.value("signal")?)?;
+    let timeout_ms = o.u32("timeoutMs")?;
+    let concurrency = o.u32("concurrency")?;
     if concurrency == Some(0) {
-        return Err(Error::invalid("concurrency", "must be at least 1"));
+        return Err(Error::invalid(
+            &o.field("concurrency"),
+            "must be at least 1",
+        ));
     }
     let cancel = abort.clone().map(|a| {
         let f: Rc<dyn Fn() -> bool> = Rc::new(move || a.aborted());
@@ -247,16 +267,22 @@ pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
     })
 }
 
+pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
+    let o = Opts::new(options, "options", CALL_KEYS)?;
+    call_options_of(o.as_ref())
+}
+
 #[wasm_bindgen(inline_js = r#"
-export function tim_attach_report(obj, random, attempts) {
+export function tim_attach_report(obj, random, attempts, host) {
   if (random !== undefined) Object.defineProperty(obj, "random", { value: random });
   Object.defineProperty(obj, "attempts", { value: attempts });
+  if (host !== undefined) Object.defineProperty(obj, "host", { value: host });
 }
 "#)]
 extern "C" {
     /// Defines `random` (when known) and `attempts` on `obj`, read-only and
     /// non-enumerable (one boundary call instead of six).
-    fn tim_attach_report(obj: &JsValue, random: Option<u32>, attempts: u32);
+    fn tim_attach_report(obj: &JsValue, random: Option<u32>, attempts: u32, host: Option<String>);
 }
 
 /// Puts the call's `random` and `attempts` on a result object as
@@ -264,8 +290,22 @@ extern "C" {
 /// out of `JSON.stringify`, spreads and deep-equality checks).
 fn attach_report(result: &JsValue, report: &CallReport) {
     if result.is_object() {
-        tim_attach_report(result, report.random(), report.attempts());
+        tim_attach_report(result, report.random(), report.attempts(), report.host());
     }
+}
+
+/// Converts a failed call's error for JS, with its standard `cause`: what
+/// the fetch threw, what the signer threw, or the abort signal's reason.
+pub(crate) fn throw_call(client: &Inner, abort: Option<&Abort>, e: &Error) -> JsValue {
+    let cause = match e.kind() {
+        ErrorKind::Aborted => abort.map(Abort::reason),
+        ErrorKind::Signing => client.signer().take_last_error(),
+        ErrorKind::Transport | ErrorKind::Timeout => {
+            e.random().and_then(|r| client.transport().take_cause(r))
+        }
+        _ => None,
+    };
+    throw_caused(e, cause)
 }
 
 /// A parsed call waiting for its per-call options: runs it and converts
@@ -276,6 +316,7 @@ type Job = Box<dyn FnOnce(CallOptions) -> super::convert::JsFutureOf<Result<JsVa
 /// async plumbing every method shares exists once in the wasm (one copy per
 /// command type cost about 2.5 KB each).
 fn spawn_call(
+    client: Rc<Inner>,
     endpoint: &'static str,
     job: Result<Job, Error>,
     options: JsValue,
@@ -286,9 +327,10 @@ fn spawn_call(
         let job = job.map_err(|e| throw(&e.at(endpoint, None)))?;
         let report = Rc::new(CallReport::default());
         per_call.core.report = Some(Rc::clone(&report));
-        let js = abortable(per_call.abort.as_ref(), endpoint, job(per_call.core))
+        let abort = per_call.abort;
+        let js = abortable(abort.as_ref(), endpoint, job(per_call.core))
             .await
-            .map_err(|e| throw(&e))?;
+            .map_err(|e| throw_call(&client, abort.as_ref(), &e))?;
         attach_report(&js, &report);
         Ok(js)
     }))
@@ -315,7 +357,12 @@ impl TimClient {
                 Box::pin(async move { to_js_value(&run(client, cmd, opts).await?) })
             })
         });
-        spawn_call(C::ENDPOINT, job, options.unwrap_or(JsValue::UNDEFINED))
+        spawn_call(
+            Rc::clone(&self.inner),
+            C::ENDPOINT,
+            job,
+            options.unwrap_or(JsValue::UNDEFINED),
+        )
     }
 
     fn call<C>(&self, req: JsValue, options: Option<JsValue>) -> js_sys::Promise
@@ -370,17 +417,21 @@ impl TimClient {
     #[wasm_bindgen(js_name = listConversations)]
     pub fn list_conversations(
         &self,
-        #[wasm_bindgen(js_name = fromAccount)] from_account: String,
+        #[wasm_bindgen(js_name = fromAccount, unchecked_param_type = "string")]
+        from_account: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ListConversationsOptions")] options: Option<
             JsValue,
         >,
     ) -> Result<ConversationList, JsValue> {
-        ConversationList::create(
-            Rc::clone(&self.inner),
-            from_account,
-            &options.unwrap_or(JsValue::UNDEFINED),
-        )
-        .map_err(|e| throw(&e))
+        string_arg(&from_account, "fromAccount")
+            .and_then(|from_account| {
+                ConversationList::create(
+                    Rc::clone(&self.inner),
+                    from_account,
+                    &options.unwrap_or(JsValue::UNDEFINED),
+                )
+            })
+            .map_err(|e| throw(&e))
     }
 
     /// Every conversation of `fromAccount` that has marks or conversation
@@ -395,16 +446,20 @@ impl TimClient {
     #[wasm_bindgen(js_name = listContactGroupItems)]
     pub fn list_contact_group_items(
         &self,
-        #[wasm_bindgen(js_name = fromAccount)] from_account: String,
+        #[wasm_bindgen(js_name = fromAccount, unchecked_param_type = "string")]
+        from_account: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ListContactGroupItemsOptions")]
         options: Option<JsValue>,
     ) -> Result<ContactGroupItemList, JsValue> {
-        ContactGroupItemList::create(
-            Rc::clone(&self.inner),
-            from_account,
-            &options.unwrap_or(JsValue::UNDEFINED),
-        )
-        .map_err(|e| throw(&e))
+        string_arg(&from_account, "fromAccount")
+            .and_then(|from_account| {
+                ContactGroupItemList::create(
+                    Rc::clone(&self.inner),
+                    from_account,
+                    &options.unwrap_or(JsValue::UNDEFINED),
+                )
+            })
+            .map_err(|e| throw(&e))
     }
 
     /// `v4/recentcontact/get_list`: one page of a user's conversations, pinned

@@ -17,6 +17,26 @@ export function tim_to_json(v) {
   return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x === null ? undefined : x));
 }
 
+// Mark sets (`{ star, unread, fold, hide, custom, value: bigint }`) go into
+// JSON as their wire StandardMark bit string ("1001"; "" = no mark), which
+// every input that takes a mark set accepts back: JSON.stringify of a page
+// works, and what it wrote can be read again. Non-enumerable, so spreads and
+// deep equality see the plain data only.
+function marksToJSON() {
+  let v = typeof this.value === "bigint" ? this.value : 0n;
+  if (this.star === true) v |= 1n;
+  if (this.unread === true) v |= 2n;
+  if (this.fold === true) v |= 4n;
+  if (this.hide === true) v |= 8n;
+  if (Array.isArray(this.custom)) for (const b of this.custom) if (Number.isInteger(b) && b >= 0 && b < 64) v |= 1n << BigInt(b);
+  return v === 0n ? "" : v.toString(2);
+}
+const MARKS_JSON = { value: marksToJSON, writable: true, configurable: true };
+export function tim_mark_json(o) {
+  if (typeof o === "object" && o !== null) Object.defineProperty(o, "toJSON", MARKS_JSON);
+  return o;
+}
+
 // The tape reader's state lives at module level: no closure per result.
 // Saved and restored around each read: a read itself never calls into the
 // wasm, but a setter someone put on Object.prototype could.
@@ -50,6 +70,7 @@ function tapeValue() {
           Object.defineProperty(o, k, { value: tapeValue(), enumerable: true, writable: true, configurable: true });
         }
       }
+      if (typeof o.value === "bigint" && n === 6) Object.defineProperty(o, "toJSON", MARKS_JSON);
       return o;
     }
     case 1: {
@@ -84,6 +105,14 @@ extern "C" {
     /// reading the buffers in place.
     #[wasm_bindgen(catch)]
     fn tim_from_tape(ops: &[u32], nums: &[f64], text: &str) -> Result<JsValue, JsValue>;
+
+    /// Gives a mark-set object its `toJSON` (the wire bit string).
+    fn tim_mark_json(marks: &JsValue) -> JsValue;
+}
+
+/// As [`small_to_js`] for one mark set, with its `toJSON`.
+pub(crate) fn marks_to_js(m: &crate::marks::Marks) -> Result<JsValue, JsValue> {
+    small_to_js(m).map(|v| tim_mark_json(&v))
 }
 
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
@@ -175,6 +204,22 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+/// As [`throw`], with the standard `cause` set when `cause` is not undefined.
+pub(crate) fn throw_caused(e: &Error, cause: Option<JsValue>) -> JsValue {
+    let err = throw(e);
+    if let Some(cause) = cause.filter(|c| !c.is_undefined()) {
+        // Non-enumerable, as `new Error(message, { cause })` makes it.
+        let desc = js_sys::Object::new();
+        set(&desc, "value", &cause);
+        set(&desc, "writable", &JsValue::TRUE);
+        set(&desc, "configurable", &JsValue::TRUE);
+        if let Some(obj) = err.dyn_ref::<js_sys::Object>() {
+            let _ = js_sys::Reflect::define_property(obj, &JsValue::from_str("cause"), &desc);
+        }
+    }
+    err
+}
+
 /// Converts an [`Error`] into a JS `Error` named `TimError` with its fields.
 pub(crate) fn throw(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
@@ -199,6 +244,10 @@ pub(crate) fn throw(e: &Error) -> JsValue {
     if let Some(status) = e.status() {
         set(obj, "status", &JsValue::from(status));
     }
+    if let Some(host) = e.host() {
+        set(obj, "host", &JsValue::from_str(host));
+    }
+    set(obj, "retryable", &JsValue::from_bool(e.is_retryable()));
     if let Some(random) = e.random() {
         set(obj, "random", &JsValue::from(random));
     }
@@ -210,18 +259,6 @@ pub(crate) fn throw(e: &Error) -> JsValue {
     err.into()
 }
 
-pub(crate) fn is_tim_error(e: &JsValue) -> bool {
-    e.dyn_ref::<js_sys::Error>().is_some_and(|err| {
-        err.name() == "TimError"
-            && js_sys::Reflect::get(e, &JsValue::from_str("kind")).is_ok_and(|k| k.is_string())
-    })
-}
+pub(crate) use super::args::is_tim_error;
 
-/// The message of a thrown JS value, for wrapping into an [`Error`].
-pub(crate) fn js_message(v: &JsValue) -> String {
-    if let Some(err) = v.dyn_ref::<js_sys::Error>() {
-        return String::from(err.message());
-    }
-    v.as_string()
-        .unwrap_or_else(|| "unknown JavaScript error".to_owned())
-}
+pub(crate) use super::args::js_message;

@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::args::is_connect_failure;
 use super::convert::js_message;
 use crate::transport::{
     Entropy, HttpRequest, HttpResponse, Transport, TransportError, CONTENT_TYPE,
@@ -92,11 +93,46 @@ extern "C" {
 /// `fetch`-based transport.
 pub(crate) struct FetchTransport {
     custom: Option<js_sys::Function>,
+    /// What the last failed requests threw, by their `random`: the `cause`
+    /// of the call's `TimError` (the core's errors are plain data). Bounded:
+    /// causes of attempts that were retried and never reported fall out.
+    causes: RefCell<Vec<(u32, JsValue)>>,
+}
+
+/// How many failed requests' causes are kept for their errors.
+const KEPT_CAUSES: usize = 32;
+
+/// The `random` query value of a request URL.
+fn random_of(url: &str) -> Option<u32> {
+    let query = url.split_once('?')?.1;
+    query
+        .split('&')
+        .find_map(|p| p.strip_prefix("random="))
+        .and_then(|r| r.parse().ok())
 }
 
 impl FetchTransport {
     pub(crate) fn new(custom: Option<js_sys::Function>) -> Self {
-        FetchTransport { custom }
+        FetchTransport {
+            custom,
+            causes: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// What the request with this `random` threw, once.
+    pub(crate) fn take_cause(&self, random: u32) -> Option<JsValue> {
+        let mut causes = self.causes.borrow_mut();
+        let i = causes.iter().position(|(r, _)| *r == random)?;
+        Some(causes.remove(i).1)
+    }
+
+    fn keep_cause(&self, url: &str, cause: &JsValue) {
+        let Some(random) = random_of(url) else { return };
+        let mut causes = self.causes.borrow_mut();
+        if causes.len() >= KEPT_CAUSES {
+            causes.remove(0);
+        }
+        causes.push((random, cause.clone()));
     }
 
     /// Starts the request: the caller's `fetch` with an init built in JS,
@@ -177,12 +213,31 @@ impl Transport for FetchTransport {
         let timed_out = in_flight.clear_timer();
         drop(in_flight);
         result.map_err(|e| {
+            self.keep_cause(&req.url, &e);
             if timed_out {
                 TransportError::Timeout
+            } else if is_connect_failure(&e) {
+                TransportError::Connect(describe(&e))
             } else {
-                TransportError::Network(js_message(&e))
+                TransportError::Network(describe(&e))
             }
         })
+    }
+}
+
+/// A fetch failure's message with the system error of its cause, so that
+/// `fetch failed` says which: `fetch failed (ECONNREFUSED)`.
+fn describe(e: &JsValue) -> String {
+    let message = js_message(e);
+    let cause = super::args::get(e, "cause");
+    let code = if cause.is_object() {
+        super::args::get(&cause, "code").as_string()
+    } else {
+        None
+    };
+    match code {
+        Some(code) if !message.contains(&code) => format!("{message} ({code})"),
+        _ => message,
     }
 }
 

@@ -7,9 +7,9 @@ use std::rc::Rc;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::client::{get, optional_u32, parse_call_options, Inner};
+use super::args::Opts;
+use super::client::{call_options_of, throw_call, Inner};
 use super::convert::{from_js, throw, to_js};
 use super::runtime::{abortable, Abort};
 use crate::api::Command;
@@ -99,11 +99,11 @@ fn iter_result(value: JsValue, done: bool) -> JsValue {
     obj.into()
 }
 
-fn settle<T: Serialize>(r: Result<Option<T>, Error>) -> Result<JsValue, JsValue> {
+fn settle<T: Serialize>(shared: &Shared, r: Result<Option<T>, Error>) -> Result<JsValue, JsValue> {
     match r {
         Ok(Some(v)) => Ok(iter_result(to_js(&v)?, false)),
         Ok(None) => Ok(iter_result(JsValue::UNDEFINED, true)),
-        Err(e) => Err(throw(&e)),
+        Err(e) => Err(throw_call(&shared.client, shared.abort.as_ref(), &e)),
     }
 }
 
@@ -115,42 +115,26 @@ fn cursor_js<C: Serialize>(c: Option<C>) -> JsValue {
 }
 
 fn parse_limit(options: &JsValue) -> Result<Option<usize>, Error> {
-    if options.is_undefined() || options.is_null() {
+    let Some(o) = Opts::new(options, "options", &["limit"])? else {
         return Ok(None);
-    }
-    if !options.is_object() {
-        return Err(Error::invalid("options", "must be an object"));
-    }
-    Ok(optional_u32(options, "limit")?.map(|n| n as usize))
+    };
+    Ok(o.u32("limit")?.map(|n| n as usize))
 }
 
-/// Splits list options into the call options and an object of the keys
-/// meant for the request; an unknown key is an error naming it.
-/// Splits per-call options (`signal`, `timeoutMs`) from request fields.
-/// `request_keys: None` passes every other key on, for the request type to
-/// check (its `deny_unknown_fields` names a typo); `Some(keys)` allows only those.
+/// The per-call keys every listing takes besides its request's own.
+const LIST_CALL_KEYS: &[&str] = &["signal", "timeoutMs"];
+
+/// Reads listing options: `known` request keys plus `signal` / `timeoutMs`;
+/// an unknown key is an error naming it (with the nearest known key).
+/// Returns the shared call state and the checked options.
 fn split_options(
     client: Rc<Inner>,
     options: &JsValue,
-    request_keys: Option<&[&str]>,
-) -> Result<(Rc<Shared>, js_sys::Object), Error> {
-    let rest = js_sys::Object::new();
-    if !(options.is_undefined() || options.is_null()) {
-        if !options.is_object() {
-            return Err(Error::invalid("options", "must be an object"));
-        }
-        for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
-            let name = key.as_string().unwrap_or_default();
-            if matches!(name.as_str(), "signal" | "timeoutMs") {
-                continue;
-            }
-            if request_keys.is_some_and(|keys| !keys.contains(&name.as_str())) {
-                return Err(Error::invalid(&name, "unknown option"));
-            }
-            let _ = js_sys::Reflect::set(&rest, &key, &get(options, &name));
-        }
-    }
-    let per_call = parse_call_options(options)?;
+    request_keys: &[&str],
+) -> Result<(Rc<Shared>, Option<Opts>), Error> {
+    let known: Vec<&str> = request_keys.iter().chain(LIST_CALL_KEYS).copied().collect();
+    let o = Opts::new(options, "options", &known)?;
+    let per_call = call_options_of(o.as_ref())?;
     Ok((
         Rc::new(Shared {
             client,
@@ -158,7 +142,7 @@ fn split_options(
             opts: per_call.core,
             busy: Cell::new(false),
         }),
-        rest,
+        o,
     ))
 }
 
@@ -183,7 +167,9 @@ macro_rules! listing {
             #[wasm_bindgen(unchecked_return_type = $next_item_ts)]
             pub fn next(&self) -> js_sys::Promise {
                 let st = Rc::clone(&self.state);
-                super::convert::promise(Box::pin(async move { settle(next_item(&st).await) }))
+                super::convert::promise(Box::pin(async move {
+                    settle(&st.shared, next_item(&st).await)
+                }))
             }
 
             /// Ends a `for await` loop early; the listing can still be
@@ -228,7 +214,10 @@ macro_rules! listing {
                         .map_err(|e| throw(&e))?;
                     let mut out = Vec::new();
                     while limit.map_or(true, |l| out.len() < l) {
-                        match next_item(&st).await.map_err(|e| throw(&e))? {
+                        let next = next_item(&st).await;
+                        match next.map_err(|e| {
+                            throw_call(&st.shared.client, st.shared.abort.as_ref(), &e)
+                        })? {
                             Some(item) => out.push(item),
                             None => break,
                         }
@@ -259,7 +248,9 @@ macro_rules! listing {
             #[wasm_bindgen(unchecked_return_type = $next_page_ts)]
             pub fn next(&self) -> js_sys::Promise {
                 let st = Rc::clone(&self.state);
-                super::convert::promise(Box::pin(async move { settle(next_page(&st).await) }))
+                super::convert::promise(Box::pin(async move {
+                    settle(&st.shared, next_page(&st).await)
+                }))
             }
 
             /// Ends a `for await` loop early.
@@ -306,13 +297,26 @@ listing!(
     cursor = "number | null"
 );
 
+/// The request keys of `listConversations` options.
+const LIST_CONVERSATIONS_KEYS: &[&str] =
+    &["cursor", "pinned", "empty", "pinnedPaging", "assistFlags"];
+
 impl ConversationList {
     pub(crate) fn create(
         client: Rc<Inner>,
         from_account: String,
         options: &JsValue,
     ) -> Result<ConversationList, Error> {
-        let (shared, rest) = split_options(client, options, None)?;
+        let (shared, o) = split_options(client, options, LIST_CONVERSATIONS_KEYS)?;
+        let rest = js_sys::Object::new();
+        if let Some(o) = &o {
+            for key in LIST_CONVERSATIONS_KEYS {
+                let v = o.value(key)?;
+                if !v.is_undefined() {
+                    let _ = js_sys::Reflect::set(&rest, &JsValue::from_str(key), &v);
+                }
+            }
+        }
         let _ = js_sys::Reflect::set(&rest, &"fromAccount".into(), &from_account.into());
         let req: GetListRequest = from_js(rest.into(), "options")?;
         Ok(ConversationList {
@@ -330,8 +334,11 @@ impl ContactGroupItemList {
         from_account: String,
         options: &JsValue,
     ) -> Result<ContactGroupItemList, Error> {
-        let (shared, rest) = split_options(client, options, Some(&["cursor"]))?;
-        let start = optional_u32(&rest, "cursor")?.unwrap_or(0);
+        let (shared, o) = split_options(client, options, &["cursor"])?;
+        let start = match &o {
+            Some(o) => o.u32("cursor")?.unwrap_or(0),
+            None => 0,
+        };
         Ok(ContactGroupItemList {
             state: Rc::new(ItemState {
                 shared,

@@ -10,6 +10,7 @@
 //! - [`ratelimit`]: the shareable `RateLimiter` class.
 //! - [`runtime`]: the clock (`Date.now`, `setTimeout`) and `AbortSignal` glue.
 
+mod args;
 mod client;
 mod convert;
 mod fetch;
@@ -40,10 +41,13 @@ pub fn start() {
 /// @throws {TimError} `kind: "invalid_input"`, `field: "bits"` for a character
 /// other than 0/1 or more than 64 digits.
 #[wasm_bindgen(js_name = decodeStandardMark, unchecked_return_type = "Marks")]
-pub fn decode_standard_mark(bits: &str) -> Result<JsValue, JsValue> {
-    crate::marks::decode_standard_mark(bits)
+pub fn decode_standard_mark(
+    #[wasm_bindgen(unchecked_param_type = "string")] bits: JsValue,
+) -> Result<JsValue, JsValue> {
+    args::string_arg(&bits, "bits")
+        .and_then(|bits| crate::marks::decode_standard_mark(&bits))
         .map_err(|e| throw(&e))
-        .and_then(|m| small_to_js(&m))
+        .and_then(|m| convert::marks_to_js(&m))
 }
 
 /// Encodes marks as a `StandardMark` string; the inverse of `decodeStandardMark`.
@@ -102,9 +106,15 @@ pub fn encode_standard_marks(
 /// @throws {TimError} `kind: "invalid_input"`, `field: "userSig"` when it is
 /// not a TLSSigAPIv2 ticket.
 #[wasm_bindgen(js_name = decodeUserSig, unchecked_return_type = "UserSigInfo")]
-pub fn decode_user_sig(user_sig: &str) -> Result<JsValue, JsValue> {
-    crate::usersig::decode(user_sig)
-        .map_err(|e| throw(&crate::Error::invalid("userSig", e.to_string())))
+pub fn decode_user_sig(
+    #[wasm_bindgen(unchecked_param_type = "string")] user_sig: JsValue,
+) -> Result<JsValue, JsValue> {
+    args::string_arg(&user_sig, "userSig")
+        .and_then(|sig| {
+            crate::usersig::decode(&sig)
+                .map_err(|e| crate::Error::invalid("userSig", e.to_string()))
+        })
+        .map_err(|e| throw(&e))
         .and_then(|info| small_to_js(&info))
 }
 
@@ -116,20 +126,34 @@ fn in_browser() -> bool {
     has("window") && has("document") && !has("Deno")
 }
 
-fn key_options(options: &JsValue) -> Result<(u32, String, String), crate::Error> {
-    if !options.is_object() {
-        return Err(crate::Error::invalid("options", "is required (an object)"));
-    }
+const GEN_KEYS: &[&str] = &[
+    "sdkAppId",
+    "secretKey",
+    "identifier",
+    "expire",
+    "time",
+    "dangerouslyAllowBrowser",
+];
+const VERIFY_KEYS: &[&str] = &[
+    "userSig",
+    "sdkAppId",
+    "secretKey",
+    "identifier",
+    "now",
+    "dangerouslyAllowBrowser",
+];
+
+fn key_options(o: &args::Opts) -> Result<(u32, String, String), crate::Error> {
     crate::sigcache::check_signing_environment(
         in_browser(),
-        client::get(options, "dangerouslyAllowBrowser").is_truthy(),
+        o.bool("dangerouslyAllowBrowser")?.unwrap_or(false),
     )?;
-    let sdk_app_id = client::optional_u32(options, "sdkAppId")?
+    let sdk_app_id = o
+        .u32("sdkAppId")?
         .filter(|&n| n > 0)
         .ok_or_else(|| crate::Error::invalid("sdkAppId", "is required (the app's SDKAppID)"))?;
     let string = |key: &str| {
-        client::get(options, key)
-            .as_string()
+        o.string(key)?
             .filter(|s| !s.is_empty())
             .ok_or_else(|| crate::Error::invalid(key, "is required (a non-empty string)"))
     };
@@ -155,20 +179,20 @@ fn now_s() -> u32 {
 pub fn gen_user_sig(
     #[wasm_bindgen(unchecked_param_type = "GenUserSigOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let (sdk_app_id, key, identifier) = key_options(&options).map_err(|e| throw(&e))?;
-    let expire = client::optional_u32(&options, "expire")
-        .map_err(|e| throw(&e))?
-        .unwrap_or(crate::usersig::DEFAULT_EXPIRE_S);
-    let time = client::optional_u32(&options, "time")
-        .map_err(|e| throw(&e))?
-        .unwrap_or_else(now_s);
-    Ok(crate::usersig::generate(
-        &key,
-        sdk_app_id,
-        &identifier,
-        time,
-        expire,
-    ))
+    let read = || -> Result<String, crate::Error> {
+        let o = args::Opts::required(&options, "options", GEN_KEYS)?;
+        let (sdk_app_id, key, identifier) = key_options(&o)?;
+        let expire = o.u32("expire")?.unwrap_or(crate::usersig::DEFAULT_EXPIRE_S);
+        let time = o.u32("time")?.unwrap_or_else(now_s);
+        Ok(crate::usersig::generate(
+            &key,
+            sdk_app_id,
+            &identifier,
+            time,
+            expire,
+        ))
+    };
+    read().map_err(|e| throw(&e))
 }
 
 /// Verifies a UserSig the way the server does (key, app, identifier,
@@ -181,13 +205,16 @@ pub fn gen_user_sig(
 pub fn verify_user_sig(
     #[wasm_bindgen(unchecked_param_type = "VerifyUserSigOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (sdk_app_id, key, identifier) = key_options(&options).map_err(|e| throw(&e))?;
-    let usersig = client::get(&options, "userSig")
-        .as_string()
-        .ok_or_else(|| throw(&crate::Error::invalid("userSig", "is required (a string)")))?;
-    let now = client::optional_u32(&options, "now")
-        .map_err(|e| throw(&e))?
-        .unwrap_or_else(now_s);
+    let read = || -> Result<_, crate::Error> {
+        let o = args::Opts::required(&options, "options", VERIFY_KEYS)?;
+        let (sdk_app_id, key, identifier) = key_options(&o)?;
+        let usersig = o
+            .string("userSig")?
+            .ok_or_else(|| crate::Error::invalid("userSig", "is required (a string)"))?;
+        let now = o.u32("now")?.unwrap_or_else(now_s);
+        Ok((usersig, key, sdk_app_id, identifier, now))
+    };
+    let (usersig, key, sdk_app_id, identifier, now) = read().map_err(|e| throw(&e))?;
     match crate::usersig::verify(&usersig, &key, sdk_app_id, &identifier, now) {
         Ok(info) => small_to_js(&info),
         Err(e) => {
@@ -200,8 +227,8 @@ pub fn verify_user_sig(
 
 /// True when `e` is an error thrown by this package.
 #[wasm_bindgen(js_name = isTimError, unchecked_return_type = "e is TimError")]
-pub fn is_tim_error(e: &JsValue) -> bool {
-    convert::is_tim_error(e)
+pub fn is_tim_error(#[wasm_bindgen(unchecked_param_type = "unknown")] e: JsValue) -> bool {
+    convert::is_tim_error(&e)
 }
 
 mod ts_types;

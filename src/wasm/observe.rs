@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::client::optional_function;
+use super::args::Opts;
 use super::convert::throw;
 use crate::client::{Observer, RequestEvent, ResponseEvent, RetryEvent};
 use crate::error::Error;
@@ -15,11 +15,11 @@ pub(crate) struct JsObserver {
 }
 
 impl JsObserver {
-    pub(crate) fn from_options(options: &JsValue) -> Result<Option<JsObserver>, Error> {
+    pub(crate) fn from_options(options: &Opts) -> Result<Option<JsObserver>, Error> {
         let o = JsObserver {
-            on_request: optional_function(options, "onRequest")?,
-            on_response: optional_function(options, "onResponse")?,
-            on_retry: optional_function(options, "onRetry")?,
+            on_request: options.function("onRequest")?,
+            on_response: options.function("onResponse")?,
+            on_retry: options.function("onRetry")?,
         };
         let any = o.on_request.is_some() || o.on_response.is_some() || o.on_retry.is_some();
         Ok(any.then_some(o))

@@ -5,7 +5,7 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
 
-use super::client::{get, optional_u32};
+use super::args::{get, Opts};
 use super::convert::throw;
 use crate::error::Error;
 use crate::ratelimit::RateLimiter as Core;
@@ -46,24 +46,23 @@ impl RateLimiter {
             JsValue,
         >,
     ) -> Result<RateLimiter, JsValue> {
-        let options = options.unwrap_or(JsValue::UNDEFINED);
-        let read = |key: &str| -> Result<Option<u32>, Error> {
-            if options.is_undefined() || options.is_null() {
-                return Ok(None);
-            }
-            match optional_u32(&options, key)? {
-                Some(0) => Err(Error::invalid(key, "must be at least 1")),
-                v => Ok(v),
-            }
+        let read = || -> Result<Core, Error> {
+            let options = options.unwrap_or(JsValue::UNDEFINED);
+            let o = Opts::new(&options, "options", &["callsPerSecond", "burst"])?;
+            let at_least_one = |key: &str| -> Result<Option<u32>, Error> {
+                let Some(o) = &o else { return Ok(None) };
+                match o.u32(key)? {
+                    Some(0) => Err(Error::invalid(key, "must be at least 1")),
+                    v => Ok(v),
+                }
+            };
+            let cps = at_least_one("callsPerSecond")?.unwrap_or(crate::limits::CALLS_PER_SECOND);
+            Ok(match at_least_one("burst")? {
+                Some(b) => Core::with_burst(cps, b),
+                None => Core::new(cps),
+            })
         };
-        let cps = read("callsPerSecond")
-            .map_err(|e| throw(&e))?
-            .unwrap_or(crate::limits::CALLS_PER_SECOND);
-        let burst = read("burst").map_err(|e| throw(&e))?;
-        let inner = Rc::new(match burst {
-            Some(b) => Core::with_burst(cps, b),
-            None => Core::new(cps),
-        });
+        let inner = Rc::new(read().map_err(|e| throw(&e))?);
         let id = NEXT_ID.with(|n| {
             let id = n.get();
             n.set(id.wrapping_add(1));

@@ -6,10 +6,9 @@ use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
 
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::client::get;
+use super::args::{get, tim_off_abort, tim_on_abort};
 use crate::error::Error;
 use crate::transport::Clock;
 
@@ -104,15 +103,18 @@ impl Abort {
         get(&self.signal, "aborted").as_bool() == Some(true)
     }
 
-    /// Resolves when the signal fires.
+    /// The signal's `reason` (the cause of an aborted call's error).
+    pub(crate) fn reason(&self) -> JsValue {
+        get(&self.signal, "reason")
+    }
+
+    /// Resolves when the signal fires. All waits on one signal share one
+    /// listener on it (`tim_on_abort`).
     fn wait(&self) -> AbortWait {
         let mut listener = JsValue::UNDEFINED;
         let signal = self.signal.clone();
         let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-            let add = get(&signal, "addEventListener");
-            if let Some(add) = add.dyn_ref::<js_sys::Function>() {
-                let _ = add.call2(&signal, &JsValue::from_str("abort"), &resolve);
-            }
+            tim_on_abort(&signal, &resolve);
             listener = resolve.into();
         });
         AbortWait {
@@ -131,10 +133,7 @@ struct AbortWait {
 
 impl Drop for AbortWait {
     fn drop(&mut self) {
-        let remove = get(&self.signal, "removeEventListener");
-        if let Some(remove) = remove.dyn_ref::<js_sys::Function>() {
-            let _ = remove.call2(&self.signal, &JsValue::from_str("abort"), &self.listener);
-        }
+        tim_off_abort(&self.signal, &self.listener);
     }
 }
 

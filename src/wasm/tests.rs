@@ -44,7 +44,7 @@ fn calls() -> u32 {
 
 #[wasm_bindgen_test]
 fn marks_cross_as_bigint() {
-    let m = decode_standard_mark(&format!("1{}", "0".repeat(63))).unwrap();
+    let m = decode_standard_mark(JsValue::from_str(&format!("1{}", "0".repeat(63)))).unwrap();
     let value = prop(&m, "value");
     assert!(value.is_bigint());
     assert_eq!(
@@ -62,8 +62,8 @@ fn marks_cross_as_bigint() {
 
 #[wasm_bindgen_test]
 fn codec_errors_are_tim_errors() {
-    let err = decode_standard_mark("102").unwrap_err();
-    assert!(is_tim_error(&err));
+    let err = decode_standard_mark(JsValue::from_str("102")).unwrap_err();
+    assert!(is_tim_error(err.clone()));
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(prop(&err, "name").as_string().as_deref(), Some("TimError"));
     assert_eq!(
@@ -81,7 +81,7 @@ fn codec_errors_are_tim_errors() {
         prop(&err, "kind").as_string().as_deref(),
         Some("invalid_input")
     );
-    assert!(!is_tim_error(&js("new Error('x')")));
+    assert!(!is_tim_error(js("new Error('x')")));
 }
 
 #[wasm_bindgen_test]
@@ -264,7 +264,7 @@ async fn an_aborted_signal_rejects_at_once_and_mid_iteration() {
     ))
     .await
     .unwrap_err();
-    assert!(is_tim_error(&err));
+    assert!(is_tim_error(err.clone()));
     assert_eq!(prop(&err, "kind").as_string().as_deref(), Some("aborted"));
     assert_eq!(js("globalThis.__abortCalls.length").as_f64(), Some(0.0));
     // Abort after the first page: the next next() rejects, nothing more is fetched.
@@ -330,7 +330,7 @@ fn gen_and_verify_user_sig() {
     if in_browser {
         // The SecretKey must not live in a page: refused unless opted in.
         let err = plain.unwrap_err();
-        assert!(is_tim_error(&err));
+        assert!(is_tim_error(err.clone()));
         assert_eq!(
             prop(&err, "field").as_string().as_deref(),
             Some("dangerouslyAllowBrowser")
@@ -350,7 +350,7 @@ fn gen_and_verify_user_sig() {
     )))
     .unwrap_err();
     assert_eq!(prop(&err, "code").as_f64(), Some(70001.0));
-    assert!(is_tim_error(&err));
+    assert!(is_tim_error(err.clone()));
 }
 
 #[wasm_bindgen_test]

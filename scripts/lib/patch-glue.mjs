@@ -1,0 +1,41 @@
+// @ts-check
+// Post-processes a wasm-bindgen glue file (node scripts/lib/patch-glue.mjs FILE...):
+// wasm-bindgen reports a method called on a freed object (or on something that
+// is not an instance) by throwing a plain `Error("null pointer passed to
+// rust")` from its `__wbindgen_throw` import. The package promises a
+// `TimError` for every failure, so that import throws one for the messages
+// below; anything else stays as wasm-bindgen wrote it. Fails the build when
+// the glue does not have exactly one such import (a wasm-bindgen upgrade that
+// changed it must be looked at, not silently skipped).
+import { readFileSync, writeFileSync } from "node:fs";
+
+const THROW = "throw new Error(getStringFromWasm0(arg0, arg1));";
+const HELPER = `
+// tim-contacts: the glue's own failures as TimErrors (scripts/lib/patch-glue.mjs).
+function timGlueError(message) {
+    const known = {
+        "null pointer passed to rust": "this object was freed (free() was called), or the method was called on something that is not an instance; create a new one",
+        "recursive use of an object detected which would lead to unsafe aliasing in rust": "this object is in use by a call that has not returned yet",
+    };
+    if (!Object.hasOwn(known, message)) return new Error(message);
+    const e = new Error(\`invalid \\\`this\\\`: \${known[message]}\`);
+    e.name = "TimError";
+    e.kind = "invalid_input";
+    e.field = "this";
+    e.retryable = false;
+    return e;
+}
+`;
+
+for (const file of process.argv.slice(2)) {
+  const glue = readFileSync(file, "utf8");
+  const at = glue.indexOf("__wbindgen_throw_");
+  const count = glue.split(THROW).length - 1;
+  if (at < 0 || count !== 1 || glue.indexOf(THROW, at) < 0) {
+    console.error(`patch-glue: FAILED: ${file} does not have exactly one __wbindgen_throw of the expected shape (found ${count})`);
+    process.exit(1);
+  }
+  if (glue.includes("function timGlueError(")) continue;
+  const patched = glue.replace(THROW, "throw timGlueError(getStringFromWasm0(arg0, arg1));") + HELPER;
+  writeFileSync(file, patched);
+}
