@@ -1,2 +1,2 @@
-// Types of the Node entry: the generated API.
-export * from "./tim_contacts.js";
+// Types of the Node entry: the public API (index.d.ts, made by scripts/lib/public-dts.mjs).
+export * from "./index.js";

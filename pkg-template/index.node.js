@@ -15,4 +15,22 @@ if (typeof globalThis.crypto === "undefined") {
 const bytes = readFileSync(new URL("./tim_contacts_node_bg.wasm", import.meta.url));
 initSync({ module: new WebAssembly.Module(bytes) });
 
-export * from "./tim_contacts_node.js";
+// The API by name, not `export *`: the glue module also exports its init API (`initSync`,
+// the default `init`) and `start`, which are not the package's. index.d.ts declares exactly
+// these names; scripts/build fails when the two lists (or index.web.js's) differ.
+export {
+  ContactGroupItemList,
+  ContactGroupItemPages,
+  ConversationList,
+  ConversationPages,
+  RateLimiter,
+  TimClient,
+  decodeStandardMark,
+  decodeStandardMarks,
+  decodeUserSig,
+  encodeStandardMark,
+  encodeStandardMarks,
+  genUserSig,
+  isTimError,
+  verifyUserSig,
+} from "./tim_contacts_node.js";

@@ -1,2 +1,2 @@
-// Types of the browser/Deno entry: the generated API.
-export * from "./tim_contacts.js";
+// Types of the browser/Deno entry: the public API (index.d.ts, made by scripts/lib/public-dts.mjs).
+export * from "./index.js";

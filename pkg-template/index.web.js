@@ -4,4 +4,22 @@ import init from "./tim_contacts.js";
 
 await init({ module_or_path: new URL("./tim_contacts_bg.wasm", import.meta.url) });
 
-export * from "./tim_contacts.js";
+// The API by name, not `export *`: the glue module also exports its init API (`initSync`,
+// the default `init`) and `start`, which are not the package's. index.d.ts declares exactly
+// these names; scripts/build fails when the two lists (or index.node.js's) differ.
+export {
+  ContactGroupItemList,
+  ContactGroupItemPages,
+  ConversationList,
+  ConversationPages,
+  RateLimiter,
+  TimClient,
+  decodeStandardMark,
+  decodeStandardMarks,
+  decodeUserSig,
+  encodeStandardMark,
+  encodeStandardMarks,
+  genUserSig,
+  isTimError,
+  verifyUserSig,
+} from "./tim_contacts.js";

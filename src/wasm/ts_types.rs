@@ -24,8 +24,8 @@ export interface TimClientOptions {
   region?: Region;
   /** A proxy or the local emulator, e.g. `http://127.0.0.1:8080`. Plain http only for loopback unless `allowInsecureHttp`. */
   baseUrl?: string;
-  /** A `fetch` to use instead of the global one. */
-  fetch?: typeof globalThis.fetch;
+  /** A `fetch` to use instead of the global one (`globalThis.fetch` fits; see `TimFetch`). */
+  fetch?: TimFetch;
   /** Per-request timeout in milliseconds (default 10000; 0 = none). */
   timeoutMs?: number;
   /** Allow a non-loopback `http://` baseUrl (the UserSig then travels in clear). */
@@ -89,11 +89,17 @@ export interface TimCallOptions {
 export interface ListConversationsOptions {
   /** Resume from a saved `cursor`. */
   cursor?: GetListCursor | null;
+  /** Serve pinned conversations first and flag them (default true); as `getList`'s `pinned`. */
   pinned?: boolean;
+  /** Include conversations without messages (default true); as `getList`'s `empty`. */
   empty?: boolean;
+  /** Page pinned conversations too (default true); as `getList`'s `pinnedPaging`. */
   pinnedPaging?: boolean;
+  /** Raw `AssistFlags`, overriding the three options above; as `getList`'s `assistFlags`. */
   assistFlags?: number;
+  /** Abort the listing: the pending `next()` rejects with a `TimError` of kind `"aborted"`. */
   signal?: AbortSignal;
+  /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
   timeoutMs?: number;
 }
 
@@ -101,7 +107,9 @@ export interface ListConversationsOptions {
 export interface ListContactGroupItemsOptions {
   /** Resume from a saved `cursor` (a `startIndex`). */
   cursor?: number | null;
+  /** Abort the listing: the pending `next()` rejects with a `TimError` of kind `"aborted"`. */
   signal?: AbortSignal;
+  /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
   timeoutMs?: number;
 }
 
@@ -113,10 +121,13 @@ export interface CollectOptions {
 
 /** `onRequest` argument. */
 export interface TimRequestEvent {
-  endpoint: string;
+  /** The command, e.g. `v4/recentcontact/get_list`. */
+  endpoint: TimEndpoint;
   /** The request URL with `usersig=***`. */
   url: string;
+  /** The JSON request body, as sent. */
   body: string;
+  /** The request's `random` query value (new for each attempt), to match server logs. */
   random: number;
   /** 1 for the first attempt of a call, 2 for the first retry, ... */
   attempt: number;
@@ -124,11 +135,15 @@ export interface TimRequestEvent {
 
 /** `onResponse` argument. */
 export interface TimResponseEvent {
-  endpoint: string;
+  /** The command, e.g. `v4/recentcontact/get_list`. */
+  endpoint: TimEndpoint;
+  /** The request's `random` query value, as in its `onRequest` event. */
   random: number;
+  /** Which attempt of the call (1 = the first). */
   attempt: number;
   /** HTTP status, when an answer arrived. */
   status?: number;
+  /** Time from sending to the answer (or the failure), in ms. */
   durationMs: number;
   /** The failure of this attempt, if any. */
   error?: TimError;
@@ -136,19 +151,23 @@ export interface TimResponseEvent {
 
 /** `onRetry` argument. */
 export interface TimRetryEvent {
-  endpoint: string;
+  /** The command, e.g. `v4/recentcontact/get_list`. */
+  endpoint: TimEndpoint;
   /** The attempt that failed. */
   attempt: number;
   /** Wait before the next attempt (0 when re-signing after 70001 / 70052). */
   delayMs: number;
+  /** Why the attempt failed. */
   error: TimError;
 }
 
 /** Options of `genUserSig`. */
 export interface GenUserSigOptions {
+  /** The app's SDKAppID. */
   sdkAppId: number;
   /** The app's SecretKey: keep it on a server. */
   secretKey: string;
+  /** The account the UserSig is for (the app admin, for this client). */
   identifier: string;
   /** Validity in seconds (default 86400). */
   expire?: number;
@@ -160,12 +179,17 @@ export interface GenUserSigOptions {
 
 /** Options of `verifyUserSig`. */
 export interface VerifyUserSigOptions {
+  /** The UserSig to check. */
   userSig: string;
+  /** The app it must have been issued for. */
   sdkAppId: number;
+  /** The app's SecretKey: keep it on a server. */
   secretKey: string;
+  /** The account it must have been issued for. */
   identifier: string;
   /** Check expiry at this Unix time in seconds (default now). */
   now?: number;
+  /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
   dangerouslyAllowBrowser?: boolean;
 }
 
@@ -180,12 +204,65 @@ export interface TimCallInfo {
   readonly attempts: number;
 }
 
+/** The REST commands this client calls: the `endpoint` of errors and hook events. */
+export type TimEndpoint =
+  | "v4/recentcontact/get_list"
+  | "v4/recentcontact/delete"
+  | "v4/recentcontact/create_contact_group"
+  | "v4/recentcontact/del_contact_group"
+  | "v4/recentcontact/update_contact_group"
+  | "v4/recentcontact/search_contact_group"
+  | "v4/recentcontact/get_contact_group"
+  | "v4/recentcontact/mark_contact"
+  | "v4/sns/group_add"
+  | "v4/sns/group_delete"
+  | "v4/sns/group_get";
+
+/**
+ * A `fetch` function as the client calls it: `globalThis.fetch` of browsers, Node (>= 18) and
+ * Deno fits, and so does a stub. Declared here so the types need no DOM lib.
+ */
+export type TimFetch = (url: string, init: TimFetchInit) => Promise<TimFetchResponse> | TimFetchResponse;
+
+/** The second argument a custom `fetch` receives: always a POST of a JSON body. */
+export interface TimFetchInit {
+  /** Always `"POST"`. */
+  method: "POST";
+  /** `{ "Content-Type": "application/json" }`. */
+  headers: Record<string, string>;
+  /** The JSON request body. */
+  body: string;
+  /** Aborted on timeout, on the call's own `signal`, or when the call is dropped. */
+  signal: AbortSignal;
+}
+
+/** What a custom `fetch` must resolve to: the part of a `Response` the client reads. */
+export interface TimFetchResponse {
+  /** The HTTP status. */
+  readonly status: number;
+  /** The body bytes (read for every answer, whatever its status). */
+  arrayBuffer(): Promise<ArrayBufferLike | ArrayBufferView> | ArrayBufferLike | ArrayBufferView;
+}
+
+/** A friend group of a `snsGroupGet` with `needFriends: true`: its friends are listed. */
+export interface FriendGroupWithFriends extends FriendGroup {
+  /** Its friends' UserIDs. */
+  friends: string[];
+}
+
+/** Result of `snsGroupGet` with `needFriends: true`: every group lists its friends. */
+export interface SnsGroupGetResultWithFriends extends SnsGroupGetResult {
+  /** The friend groups, each with its friends. */
+  groups: FriendGroupWithFriends[];
+}
+
 /** Which phase of a call failed. */
 export type TimErrorKind =
   | "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";
 
 /** Every failure of this package: a real `Error` with `name === "TimError"`. Never contains the UserSig. */
 export interface TimError extends Error {
+  /** Always `"TimError"`. */
   name: "TimError";
   /** Which phase failed: nothing was sent for `invalid_input` and `signing`. */
   kind: TimErrorKind;
@@ -199,8 +276,8 @@ export interface TimError extends Error {
   field?: string;
   /** HTTP status of a non-200 answer (`transport`). */
   status?: number;
-  /** The endpoint, e.g. `v4/recentcontact/get_list`. */
-  endpoint?: string;
+  /** The command that failed, e.g. `v4/recentcontact/get_list` (absent when no call was made). */
+  endpoint?: TimEndpoint;
   /** The request's `random` query value (of the last attempt), to match server logs. */
   random?: number;
   /** HTTP attempts made by the call (absent when nothing was sent). */

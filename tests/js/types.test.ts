@@ -16,6 +16,7 @@ import {
   type ContactGroupPage,
   type SnsGroupAddResult,
 } from "../../pkg/index.web.js";
+import * as entry from "../../pkg/index.web.js";
 
 export async function typeChecks(): Promise<void> {
   const client = new TimClient({
@@ -57,7 +58,8 @@ export async function typeChecks(): Promise<void> {
   void nothing;
   const sns: SnsGroupAddResult = await client.snsGroupAdd({ fromAccount: "alice", groupNames: ["f"], friends: ["bob"] });
   sns.failedAccounts.concat(sns.results.map((r) => r.userId));
-  (await client.snsGroupGet({ fromAccount: "alice", needFriends: true })).groups.map((g) => g.friends?.length ?? g.friendCount);
+  (await client.snsGroupGet({ fromAccount: "alice", needFriends: true })).groups.map((g) => g.friends.length);
+  (await client.snsGroupGet({ fromAccount: "alice" })).groups.map((g) => g.friends?.length ?? g.friendCount);
   (await client.snsGroupDelete({ fromAccount: "alice", groupNames: ["f"] })).currentSequence.toFixed();
 
   // Codec.
@@ -101,4 +103,16 @@ export async function typeChecks(): Promise<void> {
   // @ts-expect-error getList resolves to a page, not an array
   const arr: unknown[] = await client.getList({ fromAccount: "a" });
   void arr;
+  // @ts-expect-error without needFriends: true, a group's friends may be absent
+  const friends: string[] = (await client.snsGroupGet({ fromAccount: "a" })).groups[0].friends;
+  void friends;
+  // @ts-expect-error the entry has no default export (wasm-bindgen's init runs inside it)
+  void entry.default;
+  // @ts-expect-error nor the glue's initSync
+  void entry.initSync;
+  // @ts-expect-error nor start, the panic-hook installer
+  void entry.start;
+  // @ts-expect-error endpoint is one of the client's commands, not any string
+  const ep: TimError["endpoint"] = "v4/openim/sendmsg";
+  void ep;
 }
