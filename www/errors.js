@@ -18,7 +18,7 @@ export const CODE_ADVICE = {
   51008: { what: "The 1000-conversation cap is reached: at most 1000 conversations may carry marks or groups.", todo: "Clear marks or remove conversations from groups first, then retry. Nothing was applied." },
   51009: { what: "The conversation group does not exist.", todo: "It was probably deleted or renamed elsewhere (another tab or admin). The groups have been reloaded: pick one from the current list." },
   51010: { what: "Too many conversation groups: a user has at most 20.", todo: "Delete a group you no longer need, then create the new one." },
-  51011: { what: "The group name is too long.", todo: "Use at most 32 bytes for a new group and 64 bytes for a rename (non-ASCII letters take 2–4 bytes each)." },
+  51011: { what: "The group name is too long.", todo: "Use at most 64 bytes (non-ASCII letters take 2–4 bytes each)." },
   30011: { what: "Too many friend groups: a user has at most 32.", todo: "Delete a friend group first." },
   32216: { what: "Not a friend of this user.", todo: "Only friends can be put into a friend group." },
   60007: { what: "Throttled: too many REST calls per second.", todo: "Wait a second or two and try again; scroll more slowly through large lists." },
@@ -52,7 +52,7 @@ export const KIND_ADVICE = {
  * @returns {string | undefined}
  */
 function fieldAdvice(field) {
-  if (/^(groupName|newName)$/.test(field)) return "Group names must be non-empty: at most 32 bytes to create, 64 bytes to rename.";
+  if (/^(groupName|newName)$/.test(field)) return "Group names must be non-empty and at most 64 bytes.";
   if (field === "fromAccount") return "Enter the user ID to look up.";
   if (field === "items") return "Select at least one conversation for a mark change.";
   if (/^items\[\d+\]\.(set|clear)/.test(field)) return "Custom mark bits are 32..63; bits 4..31 are reserved.";

@@ -470,7 +470,7 @@ impl TimClient {
     /// let cursor;
     /// for (;;) {
     ///   const page = await tim.getList({ fromAccount: "alice", cursor });
-    ///   for (const c of page.items) console.log(c.conversation, c.marks?.star);
+    ///   for (const c of page.items) console.log(c.conversation, c.marks.star);
     ///   if (page.complete) break;
     ///   cursor = page.nextCursor;
     /// }

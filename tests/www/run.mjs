@@ -352,19 +352,26 @@ test("an unknown user is explained (50001)", async () => {
   return { page, problems, note: "50001" };
 });
 
-test("a group name over 32 bytes is refused before sending (invalid_input, field groupName)", async () => {
+test("a group name over 64 bytes is refused before sending (invalid_input, field groupName)", async () => {
   await control(demoUrl, "reset", {});
   const { page, problems } = await openConsole(demoUrl, { user: "alice" });
   await page.waitForSelector('#groups li[data-group="Work"]');
   await control(demoUrl, "requests/clear", {});
-  const longName = "Équipe développement à Zürich"; // 29 characters, 33 UTF-8 bytes
-  assert(longName.length <= 32 && Buffer.byteLength(longName) > 32, "test name is not over 32 bytes only");
+  const longName = "Équipe développement à Zürich, équipe 2"; // 39 characters, 44 UTF-8 bytes: sent since the 2026 limit
+  const tooLong = "组".repeat(22); // 22 characters, 66 UTF-8 bytes
+  assert(Buffer.byteLength(longName) > 32 && Buffer.byteLength(longName) <= 64, "a 33-64 byte name");
+  assert(tooLong.length <= 64 && Buffer.byteLength(tooLong) > 64, "test name is not over 64 bytes only");
   await page.fill("#create-name", longName);
+  await page.click('#create-group button[type="submit"]');
+  await page.waitForSelector(`#groups li[data-group="${longName}"]`);
+  await page.waitForFunction(() => /** @type {HTMLInputElement} */ (document.querySelector("#create-name")).value === "");
+  await control(demoUrl, "requests/clear", {});
+  await page.fill("#create-name", tooLong);
   await page.click('#create-group button[type="submit"]');
   const card = page.locator('#results .result[data-kind="invalid_input"][data-field="groupName"]').first();
   await card.waitFor();
   const text = await card.innerText();
-  assert(/groupName/.test(text) && /32 bytes/.test(text), `card: ${text}`);
+  assert(/groupName/.test(text) && /64 bytes/.test(text), `card: ${text}`);
   const seen = await control(demoUrl, "requests");
   assert(!seen["v4/recentcontact/create_contact_group"], `a request was sent: ${JSON.stringify(seen)}`);
   await page.screenshot({ path: join(OUT, "07-error-invalid-input.png") });
