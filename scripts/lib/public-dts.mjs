@@ -77,8 +77,9 @@ function matching(src, open) {
 
 /**
  * Splits a run of declarations (a file, or the inside of `{ }`) into items:
- * `{ doc, docStart, start, end }`, `doc` the JSDoc right before it (or null), `start..end` the
- * declaration up to its terminator (`;`, `,`, or the `}` of a class / interface body).
+ * `{ doc, docStart, start, end, stop }`, `doc` the JSDoc right before it (or null), `start..end`
+ * the declaration up to its terminator (`;`, `,`, or the `}` of a class / interface body), `stop`
+ * just past the terminator.
  */
 function items(src, from = 0, to = src.length, topLevel = false) {
   const out = [];
@@ -192,7 +193,7 @@ function transformBody(body) {
     const raw = text.slice(typeStart);
     const trailing = /\s*$/.exec(raw)[0];
     let type = transformType(raw.trim());
-    if (info.optional && !unionParts(type).includes("undefined")) {
+    if (info.optional && !unionParts(type).some((t) => t === "undefined" || t === "unknown")) {
       let arrow = false;
       walk(type, 0, type.length, (i, depth, c) => (arrow = arrow || (depth === 0 && c === "=" && type[i + 1] === ">")));
       type = `${arrow ? `(${type})` : type} | undefined`;
@@ -236,7 +237,7 @@ function transformBlock(text, info) {
   let body = text.slice(open + 1, close);
   const edits = [];
   for (const item of items(body)) {
-    const m = memberText(body, item);
+    const m = body.slice(item.start, item.end);
     const member = memberInfo(m);
     const indent = body.slice(body.lastIndexOf("\n", item.docStart) + 1, item.docStart);
     if (isInternal(member.name)) {
@@ -260,8 +261,6 @@ function transformBlock(text, info) {
   for (const [from, to, s] of edits.sort((a, b) => b[0] - a[0])) body = body.slice(0, from) + s + body.slice(to);
   return text.slice(0, open + 1) + transformBody(body) + text.slice(close);
 }
-
-const memberText = (body, item) => body.slice(item.start, item.end);
 
 const HEADER = `// The types of the tim-contacts package: what \`import { ... } from "tim-contacts"\` gives in
 // Node, Deno and browsers alike (index.node.js and index.web.js export the same names).

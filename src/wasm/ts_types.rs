@@ -53,6 +53,20 @@ export interface TimClientOptions {
   onResponse?: (event: TimResponseEvent) => void;
   /** Called before each retry. */
   onRetry?: (event: TimRetryEvent) => void;
+  /**
+   * Fail over to a backup host when the primary cannot be reached (a DNS or connect failure:
+   * nothing was sent). Absent or `true` = the region's backup host (none with `baseUrl`);
+   * `false` = never; an object to choose the backup host or the cool-down.
+   */
+  failover?: FailoverOptions | boolean;
+}
+
+/** The `failover` option of a `TimClient`. */
+export interface FailoverOptions {
+  /** The backup base URL (default: the region's backup host). */
+  backupUrl?: string;
+  /** How long to stay on the backup before trying the primary again, in ms (default 60000). */
+  coolDownMs?: number;
 }
 
 /** Retry settings of a `TimClient`. */
@@ -202,6 +216,8 @@ export interface TimCallInfo {
   readonly random?: number;
   /** HTTP attempts the call took: retries and chunks included. */
   readonly attempts: number;
+  /** The host (`host[:port]`) the call's last request went to: after a failover, the backup. */
+  readonly host?: string;
 }
 
 /** The REST commands this client calls: the `endpoint` of errors and hook events. */
@@ -284,5 +300,18 @@ export interface TimError extends Error {
   attempts?: number;
   /** Back-off delays waited between the attempts, in ms. */
   delaysMs?: number[];
+  /**
+   * True when making the same call again later may succeed under the client's retry policy
+   * (a transient failure, and for a write that is not idempotent, one that certainly took no
+   * effect). The client has already retried as far as its policy allows.
+   */
+  retryable: boolean;
+  /** The host (`host[:port]`) the call's last request went to: after a failover, the backup. */
+  host?: string;
+  /**
+   * The underlying failure, when there is one: the `fetch` error (a refused connection and a
+   * DNS failure look different), the signer's own error, or the abort reason.
+   */
+  cause?: unknown;
 }
 "#;

@@ -48,6 +48,20 @@ export interface TimClientOptions {
     onResponse?: ((event: TimResponseEvent) => void) | undefined;
     /** Called before each retry. */
     onRetry?: ((event: TimRetryEvent) => void) | undefined;
+    /**
+     * Fail over to a backup host when the primary cannot be reached (a DNS or connect failure:
+     * nothing was sent). Absent or `true` = the region's backup host (none with `baseUrl`);
+     * `false` = never; an object to choose the backup host or the cool-down.
+     */
+    failover?: FailoverOptions | boolean | undefined;
+}
+
+/** The `failover` option of a `TimClient`. */
+export interface FailoverOptions {
+    /** The backup base URL (default: the region's backup host). */
+    backupUrl?: string | undefined;
+    /** How long to stay on the backup before trying the primary again, in ms (default 60000). */
+    coolDownMs?: number | undefined;
 }
 
 /** Retry settings of a `TimClient`. */
@@ -197,6 +211,8 @@ export interface TimCallInfo {
     readonly random?: number | undefined;
     /** HTTP attempts the call took: retries and chunks included. */
     readonly attempts: number;
+    /** The host (`host[:port]`) the call's last request went to: after a failover, the backup. */
+    readonly host?: string | undefined;
 }
 
 /** The REST commands this client calls: the `endpoint` of errors and hook events. */
@@ -279,6 +295,19 @@ export interface TimError extends Error {
     attempts?: number | undefined;
     /** Back-off delays waited between the attempts, in ms. */
     delaysMs?: number[] | undefined;
+    /**
+     * True when making the same call again later may succeed under the client's retry policy
+     * (a transient failure, and for a write that is not idempotent, one that certainly took no
+     * effect). The client has already retried as far as its policy allows.
+     */
+    retryable: boolean;
+    /** The host (`host[:port]`) the call's last request went to: after a failover, the backup. */
+    host?: string | undefined;
+    /**
+     * The underlying failure, when there is one: the `fetch` error (a refused connection and a
+     * DNS failure look different), the signer's own error, or the abort reason.
+     */
+    cause?: unknown;
 }
 
 /**
@@ -1252,7 +1281,7 @@ export class TimClient {
      * let cursor;
      * for (;;) {
      *   const page = await tim.getList({ fromAccount: "alice", cursor });
-     *   for (const c of page.items) console.log(c.conversation, c.marks?.star);
+     *   for (const c of page.items) console.log(c.conversation, c.marks.star);
      *   if (page.complete) break;
      *   cursor = page.nextCursor;
      * }

@@ -41,10 +41,15 @@ export async function strictUses(maybeCursor: GetListCursor | undefined, maybeSi
     onRequest: undefined,
     onResponse: (e: TimResponseEvent) => void (e.status ?? e.error?.kind),
     onRetry: undefined,
+    failover: { backupUrl: undefined, coolDownMs: 30000 },
   });
+  new TimClient({ sdkAppId: 1, identifier: "admin", userSig: () => "s", region: "singapore", failover: false });
   new RateLimiter({ callsPerSecond: undefined, burst: undefined });
   await client.getList({ fromAccount: "a", cursor: maybeCursor, pinned: undefined, assistFlags: undefined }, { signal: maybeSignal, timeoutMs: undefined, concurrency: undefined });
-  await client.getList({ fromAccount: "a", cursor: { timeStamp: undefined, startIndex: 0 } });
+  const page = await client.getList({ fromAccount: "a", cursor: { timeStamp: undefined, startIndex: 0 } });
+  const host: string | undefined = page.host;
+  const attempts: number = page.attempts;
+  void host, attempts;
   await client.markContact({ fromAccount: "a", items: [{ conversation: { type: "c2c", userId: "b" }, set: undefined, clear: ["star"], customMark: undefined, target: undefined }] });
   const list: ConversationList = client.listConversations("a", { cursor: undefined, pinned: undefined, empty: undefined, pinnedPaging: undefined, assistFlags: undefined, signal: undefined, timeoutMs: undefined });
   await list.collect({ limit: undefined });
@@ -66,6 +71,10 @@ export async function strictUses(maybeCursor: GetListCursor | undefined, maybeSi
   if (isTimError(e)) {
     const err: TimError = e;
     const ep: TimEndpoint | undefined = err.endpoint;
+    const retry: boolean = err.retryable;
+    const cause: unknown = err.cause;
+    const at: string | undefined = err.host;
+    void retry, cause, at;
     if (ep === "v4/sns/group_get" || ep === "v4/recentcontact/get_list") void ep;
     // @ts-expect-error not a command of this client
     if (ep === "v4/group_open_http_svc/get_group_info") void ep;
