@@ -37,7 +37,9 @@ const TYPES = {
 function serve() {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    const allowed = (path.startsWith("/pkg/") || path.startsWith("/tests/js/")) && !path.includes("node_modules") && !path.includes("..");
+    // node_modules: only the two packages the page imports (fast-check and its dependency pure-rand).
+    const allowedModule = /^\/tests\/js\/node_modules\/(fast-check|pure-rand)\/lib\//.test(path) && path.split("node_modules").length === 2;
+    const allowed = (path.startsWith("/pkg/") || path.startsWith("/tests/js/")) && (!path.includes("node_modules") || allowedModule) && !path.includes("..");
     let body;
     if (allowed) {
       try {
@@ -77,6 +79,8 @@ try {
   let networkNoise = 0;
   page.on("pageerror", (e) => problems.push(`page error: ${e.stack ?? e.message}`));
   page.on("console", (msg) => {
+    // surface.mjs prints its fast-check seed and the enumerated exports this way.
+    if (msg.type() === "log" && msg.text().startsWith("[surface]")) console.log(msg.text());
     if (msg.type() !== "error") return;
     if (msg.text().startsWith("Failed to load resource")) networkNoise++;
     else problems.push(`console error: ${msg.text()}`);
@@ -88,6 +92,7 @@ try {
   });
   const q = new URLSearchParams({ emulator: emulatorUrl });
   if (process.argv[2]) q.set("filter", process.argv[2]);
+  for (const k of ["SURFACE_SEED", "SURFACE_RUNS"]) if (process.env[k]) q.set(k, process.env[k]);
   await page.goto(`${origin}/tests/js/browser.html?${q}`);
   await page.waitForFunction(() => window.__done !== undefined, null, { timeout: 300_000, polling: 100 });
   const done = await page.evaluate(() => window.__done);
