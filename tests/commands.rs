@@ -1025,3 +1025,31 @@ fn chunked_marks_keep_results_the_server_added() {
     }
     assert_eq!(r.results[150].conversation, c2c("zzz"));
 }
+
+#[test]
+fn sns_group_get_with_friends_gives_an_empty_list_for_a_group_without_one() {
+    // A real server may leave `To_Account` out of an empty group; asked for
+    // friends, the result still has a list (the TypeScript types promise one).
+    let answer = r#"{"ResultItem":[{"GroupName":"empty","FriendNumber":0}],"CurrentSequence":3,"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
+    let t = Recorder {
+        sent: RefCell::new(Vec::new()),
+        answer: HttpResponse {
+            status: 200,
+            body: answer.as_bytes().to_vec(),
+        },
+    };
+    let c = client(&t);
+    let with = SnsGroupGetRequest {
+        from_account: "id".into(),
+        need_friends: Some(true),
+        ..Default::default()
+    };
+    let r = block_on(c.sns_group_get(&with)).unwrap();
+    assert_eq!(r.groups[0].friends.as_deref(), Some(&[][..]));
+    let without = SnsGroupGetRequest {
+        need_friends: None,
+        ..with
+    };
+    let r = block_on(c.sns_group_get(&without)).unwrap();
+    assert_eq!(r.groups[0].friends, None);
+}

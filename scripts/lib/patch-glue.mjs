@@ -7,6 +7,14 @@
 // below; anything else stays as wasm-bindgen wrote it. Fails the build when
 // the glue does not have exactly one such import (a wasm-bindgen upgrade that
 // changed it must be looked at, not silently skipped).
+//
+// Second, the brand check: every method and getter of an exported class hands
+// `this.__wbg_ptr` to the wasm, which reads it as a pointer to its own type.
+// Called with another `this` (`const { getList } = tim; getList()`, or
+// `TimClient.prototype.getList.call(aRateLimiter)`), that is a raw TypeError
+// or, worse, another object's memory read as this one's. Each class's
+// `this.__wbg_ptr` goes through `timOwn(this, Class)`, which throws a
+// `TimError` unless `this` is an instance of that class.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const THROW = "throw new Error(getStringFromWasm0(arg0, arg1));";
@@ -18,12 +26,23 @@ function timGlueError(message) {
         "recursive use of an object detected which would lead to unsafe aliasing in rust": "this object is in use by a call that has not returned yet",
     };
     if (!Object.hasOwn(known, message)) return new Error(message);
-    const e = new Error(\`invalid \\\`this\\\`: \${known[message]}\`);
+    return timThisError(known[message]);
+}
+function timThisError(why) {
+    const e = new Error(\`invalid \\\`this\\\`: \${why}\`);
     e.name = "TimError";
     e.kind = "invalid_input";
     e.field = "this";
     e.retryable = false;
     return e;
+}
+function timOwn(self, Class) {
+    let own = false;
+    try {
+        own = self instanceof Class;
+    } catch {}
+    if (!own) throw timThisError(\`the method was called on something that is not a \${Class.name} (call it on the instance: tim.getList(...), not a detached copy)\`);
+    return self;
 }
 `;
 
@@ -36,6 +55,19 @@ for (const file of process.argv.slice(2)) {
     process.exit(1);
   }
   if (glue.includes("function timGlueError(")) continue;
-  const patched = glue.replace(THROW, "throw timGlueError(getStringFromWasm0(arg0, arg1));") + HELPER;
+  let classes = 0;
+  const branded = glue.replace(/^export class (\w+) \{\n([\s\S]*?)^\}\n/gm, (block, name, body) => {
+    if (!body.includes("this.__wbg_ptr")) {
+      console.error(`patch-glue: FAILED: class ${name} in ${file} has no this.__wbg_ptr`);
+      process.exit(1);
+    }
+    classes++;
+    return `export class ${name} {\n${body.split("this.__wbg_ptr").join(`timOwn(this, ${name}).__wbg_ptr`)}}\n`;
+  });
+  if (classes === 0) {
+    console.error(`patch-glue: FAILED: no exported class in ${file}`);
+    process.exit(1);
+  }
+  const patched = branded.replace(THROW, "throw timGlueError(getStringFromWasm0(arg0, arg1));") + HELPER;
   writeFileSync(file, patched);
 }

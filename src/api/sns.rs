@@ -85,7 +85,11 @@ impl Command for SnsGroupGetRequest {
                         .or_else(|| g.friends.as_ref().and_then(|f| u32::try_from(f.len()).ok()))
                         .unwrap_or(0),
                     name: g.name,
-                    friends: g.friends,
+                    // Asked for friends, an empty group may come without the
+                    // list: it is an empty list then (the types promise one).
+                    friends: g
+                        .friends
+                        .or_else(|| (self.need_friends == Some(true)).then(Vec::new)),
                 })
                 .collect(),
             current_sequence: a.current_sequence,

@@ -402,9 +402,10 @@ pub struct MarkChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub custom_mark: Option<String>,
-    /// The mark set wanted (instead of `set` / `clear`).
+    /// The mark set wanted (instead of `set` / `clear`): a mark set, or its
+    /// `StandardMark` bit string (what a mark set's `toJSON` writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "MarksInput | string"))]
     pub target: Option<MarksInput>,
 }
 

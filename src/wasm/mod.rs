@@ -62,7 +62,7 @@ pub fn decode_standard_mark(
 /// @throws {TimError} `kind: "invalid_input"` naming the field at fault.
 #[wasm_bindgen(js_name = encodeStandardMark)]
 pub fn encode_standard_mark(
-    #[wasm_bindgen(unchecked_param_type = "MarksInput")] marks: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MarksInput | string")] marks: JsValue,
 ) -> Result<String, JsValue> {
     let input = marks_in::marks_input(marks).map_err(|e| throw(&e))?;
     crate::marks::encode_marks(&input).map_err(|e| throw(&e))
@@ -90,7 +90,7 @@ pub fn decode_standard_marks(
 /// @throws {TimError} `kind: "invalid_input"`, `field: "marks[i]...."` for the first bad entry.
 #[wasm_bindgen(js_name = encodeStandardMarks, unchecked_return_type = "string[]")]
 pub fn encode_standard_marks(
-    #[wasm_bindgen(unchecked_param_type = "MarksInput[]")] marks: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(MarksInput | string)[]")] marks: JsValue,
 ) -> Result<JsValue, JsValue> {
     let all = marks_in::marks_inputs(marks).map_err(|e| throw(&e))?;
     let strings = crate::marks::encode_marks_batch(&all).map_err(|e| throw(&e))?;

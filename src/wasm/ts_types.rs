@@ -207,6 +207,15 @@ export interface VerifyUserSigOptions {
   dangerouslyAllowBrowser?: boolean;
 }
 
+/** Every mark set the package returns also has this (not enumerable). */
+export interface Marks {
+  /**
+   * The mark set as its `StandardMark` bit string (`"1001"`; `""` = no mark), so `JSON.stringify`
+   * of a page works; every input that takes a mark set also takes this string.
+   */
+  toJSON(): string;
+}
+
 /**
  * What every method's result also carries, as non-enumerable properties (so they stay out of
  * `JSON.stringify`, spreads and deep-equality checks).

@@ -202,6 +202,15 @@ export interface VerifyUserSigOptions {
     dangerouslyAllowBrowser?: boolean | undefined;
 }
 
+/** Every mark set the package returns also has this (not enumerable). */
+export interface Marks {
+    /**
+     * The mark set as its `StandardMark` bit string (`"1001"`; `""` = no mark), so `JSON.stringify`
+     * of a page works; every input that takes a mark set also takes this string.
+     */
+    toJSON(): string;
+}
+
 /**
  * What every method's result also carries, as non-enumerable properties (so they stay out of
  * `JSON.stringify`, spreads and deep-equality checks).
@@ -531,9 +540,10 @@ export interface MarkChange {
      */
     customMark?: string | undefined;
     /**
-     * The mark set wanted (instead of `set` / `clear`).
+     * The mark set wanted (instead of `set` / `clear`): a mark set, or its
+     * `StandardMark` bit string (what a mark set's `toJSON` writes).
      */
-    target?: MarksInput | undefined;
+    target?: MarksInput | string | undefined;
 }
 
 /**
@@ -1424,14 +1434,14 @@ export function decodeUserSig(user_sig: string): UserSigInfo;
  * ```
  * @throws {TimError} `kind: "invalid_input"` naming the field at fault.
  */
-export function encodeStandardMark(marks: MarksInput): string;
+export function encodeStandardMark(marks: MarksInput | string): string;
 
 /**
  * Encodes a whole page of marks in one call; the inverse of `decodeStandardMarks`.
  *
  * @throws {TimError} `kind: "invalid_input"`, `field: "marks[i]...."` for the first bad entry.
  */
-export function encodeStandardMarks(marks: MarksInput[]): string[];
+export function encodeStandardMarks(marks: (MarksInput | string)[]): string[];
 
 /**
  * Mints a TLSSigAPIv2 UserSig with the app's SecretKey, for Node and Deno

@@ -134,9 +134,9 @@ export default function register(test, ctx) {
     const page = await tim.getList({ fromAccount: "id1" });
     assert.deepEqual(page, {
       items: [
-        { conversation: c2c("id2"), msgTime: 1630997627, pinned: true, groupIds: [] },
-        { conversation: group("id3"), msgTime: 1630997628, pinned: true, groupIds: [] },
-        { conversation: c2c("id4"), msgTime: 1630997630, pinned: false, groupIds: [] },
+        { conversation: c2c("id2"), msgTime: 1630997627, pinned: true, marks: marksOf(0), groupIds: [] },
+        { conversation: group("id3"), msgTime: 1630997628, pinned: true, marks: marksOf(0), groupIds: [] },
+        { conversation: c2c("id4"), msgTime: 1630997630, pinned: false, marks: marksOf(0), groupIds: [] },
         {
           conversation: group("@TGS#1B2AUI7RZ"),
           msgTime: 1775185968,
@@ -509,8 +509,8 @@ export default function register(test, ctx) {
     ["getList with an empty fromAccount", (t) => t.getList({ fromAccount: "" }), "fromAccount"],
     ["searchContactGroup with 301 conversations, the last one bad (all chunks are checked first)", (t) => t.searchContactGroup({ fromAccount: "a", conversations: [...many(300), c2c("")] }), "conversations[300].userId"],
     ["searchContactGroup with no conversations", (t) => t.searchContactGroup({ fromAccount: "a", conversations: [] }), "conversations"],
-    ["createContactGroup with a 33-byte name", (t) => t.createContactGroup({ fromAccount: "a", groupName: "x".repeat(33) }), "groupName"],
-    ["createContactGroup with an 11-char, 33-byte UTF-8 name", (t) => t.createContactGroup({ fromAccount: "a", groupName: "群".repeat(11) }), "groupName"],
+    ["createContactGroup with a 65-byte name", (t) => t.createContactGroup({ fromAccount: "a", groupName: "x".repeat(65) }), "groupName"],
+    ["createContactGroup with a 22-char, 66-byte UTF-8 name", (t) => t.createContactGroup({ fromAccount: "a", groupName: "群".repeat(22) }), "groupName"],
     ["createContactGroup with a c2c ref with an empty userId", (t) => t.createContactGroup({ fromAccount: "a", groupName: "g", conversations: [c2c("")] }), "conversations[0].userId"],
     ["createContactGroup with a c2c ref without userId", (t) => t.createContactGroup({ fromAccount: "a", groupName: "g", conversations: [{ type: "c2c" }] }), /^conversations/],
     ["deleteContact with a group ref without groupId", (t) => t.deleteContact({ fromAccount: "a", conversation: { type: "group" } }), /^conversation/],

@@ -5,6 +5,7 @@ import registerCodec from "./codec.mjs";
 import registerStub from "./fetch-stub.mjs";
 import registerEmulator from "./emulator.mjs";
 import registerRobust from "./robust.mjs";
+import registerEdges from "./edges.mjs";
 import registerSurface from "./surface.mjs";
 
 /**
@@ -20,6 +21,7 @@ export async function runAll({ pkg, emulatorUrl, report, filter }) {
   registerStub(h.test, ctx);
   const emu = registerEmulator(h.test, ctx);
   registerRobust(h.test, ctx);
+  registerEdges(h.test, ctx);
   registerSurface(h.test, ctx);
   return h.run({
     filter,
