@@ -25,9 +25,8 @@
 pub mod api;
 pub mod chunk;
 pub mod client;
+mod codec;
 pub mod error;
-mod inflate;
-mod jsonpath;
 pub mod limits;
 pub mod marks;
 pub mod model;
@@ -38,8 +37,6 @@ pub mod retry;
 pub mod sigcache;
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod suggest;
-#[cfg(any(target_arch = "wasm32", test))]
-mod tape;
 pub mod transport;
 pub mod usersig;
 

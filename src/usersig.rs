@@ -15,6 +15,8 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use crate::codec::{base64, inflate, zlib};
+
 /// Default validity of a generated UserSig: one day (the server's docs
 /// recommend at least 24 h; the official libraries default to 180 days).
 pub const DEFAULT_EXPIRE_S: u32 = 86_400;
@@ -126,14 +128,14 @@ pub fn hmac_sig(
     );
     if let Some(buf) = userbuf {
         content.push_str("TLS.userbuf:");
-        content.push_str(&base64_encode(buf, STANDARD));
+        content.push_str(&base64::encode(buf, base64::STANDARD));
         content.push('\n');
     }
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()) else {
         unreachable!("HMAC accepts keys of any length")
     };
     mac.update(content.as_bytes());
-    base64_encode(&mac.finalize().into_bytes(), STANDARD)
+    base64::encode(&mac.finalize().into_bytes(), base64::STANDARD)
 }
 
 /// Generates a UserSig valid from `now` for `expire` seconds.
@@ -157,137 +159,7 @@ pub fn generate(
     };
     // Serializing a struct of strings and integers to JSON cannot fail.
     let json = serde_json::to_vec(&ticket).unwrap_or_default();
-    base64_encode(&zlib_stored(&json), USERSIG)
-}
-
-/// The three symbols after `A-Za-z0-9` of a base64 alphabet: 62, 63, padding.
-type Extra = [u8; 3];
-/// RFC 4648 base64.
-const STANDARD: Extra = *b"+/=";
-/// The UserSig alphabet (spec §6): `+ / =` written as `* - _`.
-const USERSIG: Extra = *b"*-_";
-
-/// Base64 with padding in the alphabet `extra` (a few lines instead of a
-/// general-purpose crate in the wasm).
-fn base64_encode(data: &[u8], extra: Extra) -> String {
-    let symbol = |v: u32| -> char {
-        // `v` < 64.
-        let v = (v & 63) as u8;
-        char::from(match v {
-            0..=25 => b'A' + v,
-            26..=51 => b'a' + (v - 26),
-            52..=61 => b'0' + (v - 52),
-            62 => extra[0],
-            _ => extra[1],
-        })
-    };
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
-        out.push(symbol(n >> 18));
-        out.push(symbol(n >> 12));
-        out.push(if chunk.len() > 1 {
-            symbol(n >> 6)
-        } else {
-            char::from(extra[2])
-        });
-        out.push(if chunk.len() > 2 {
-            symbol(n)
-        } else {
-            char::from(extra[2])
-        });
-    }
-    out
-}
-
-/// Decodes canonical padded base64 in either alphabet (`+ / =` or the
-/// UserSig's `* - _`); `None` for anything else, including set bits after
-/// the last byte.
-fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    if text.len() % 4 != 0 {
-        return None;
-    }
-    let value = |b: u8| -> Option<u32> {
-        Some(u32::from(match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'*' => 62,
-            b'/' | b'-' => 63,
-            _ => return None,
-        }))
-    };
-    let quads = text.len() / 4;
-    let mut out = Vec::with_capacity(quads * 3);
-    for (i, quad) in text.chunks(4).enumerate() {
-        let pad = quad
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'=' || b == b'_')
-            .count();
-        if pad > 2 || (pad > 0 && i + 1 != quads) {
-            return None;
-        }
-        let mut n = 0u32;
-        for &b in &quad[..4 - pad] {
-            n = (n << 6) | value(b)?;
-        }
-        n <<= 6 * pad as u32;
-        if n & ((1u32 << (8 * pad)) - 1) != 0 {
-            return None;
-        }
-        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
-    }
-    Some(out)
-}
-
-/// `data` as a zlib stream of stored (uncompressed) deflate blocks.
-///
-/// The spec (§6.3) makes no promise about the compressed bytes: servers and
-/// every official library read a UserSig with a standard inflater, which
-/// takes stored blocks like any other. A ~200-byte ticket gets ~30% longer
-/// than at level 6; in return no deflate encoder ships in the package (about
-/// 6 KB gzip of wasm).
-fn zlib_stored(data: &[u8]) -> Vec<u8> {
-    const MAX_BLOCK: usize = 0xFFFF;
-    let blocks = data.len().div_ceil(MAX_BLOCK).max(1);
-    let mut out = Vec::with_capacity(data.len() + 5 * blocks + 6);
-    // CMF: deflate, 32 KiB window; FLG: fastest level, no dictionary, FCHECK
-    // making 0x7801 a multiple of 31.
-    out.extend_from_slice(&[0x78, 0x01]);
-    let mut chunks = data.chunks(MAX_BLOCK).peekable();
-    if chunks.peek().is_none() {
-        // An empty input is one empty final block.
-        out.extend_from_slice(&[1, 0, 0, 0xFF, 0xFF]);
-    }
-    while let Some(chunk) = chunks.next() {
-        let last = chunks.peek().is_none();
-        // `chunk.len()` is at most 0xFFFF.
-        let len = chunk.len() as u16;
-        out.push(u8::from(last));
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(chunk);
-    }
-    out.extend_from_slice(&adler32(data).to_be_bytes());
-    out
-}
-
-/// The Adler-32 checksum zlib ends a stream with.
-pub(crate) fn adler32(data: &[u8]) -> u32 {
-    const MOD: u32 = 65_521;
-    let (mut a, mut b) = (1u32, 0u32);
-    // 5552 bytes is the most that can be summed before `b` could overflow.
-    for chunk in data.chunks(5552) {
-        for &byte in chunk {
-            a += u32::from(byte);
-            b += a;
-        }
-        a %= MOD;
-        b %= MOD;
-    }
-    (b << 16) | a
+    base64::encode(&zlib::stored(&json), base64::USERSIG)
 }
 
 fn decode_ticket(usersig: &str) -> Result<Ticket, UserSigError> {
@@ -297,9 +169,9 @@ fn decode_ticket(usersig: &str) -> Result<Ticket, UserSigError> {
     if usersig.len() > MAX_USERSIG_LEN {
         return Err(UserSigError::Undecodable);
     }
-    let compressed = base64_decode(usersig.as_bytes()).ok_or(UserSigError::Undecodable)?;
-    let json = crate::inflate::inflate_zlib(&compressed, MAX_INFLATED)
-        .map_err(|_| UserSigError::Undecodable)?;
+    let compressed = base64::decode(usersig.as_bytes()).ok_or(UserSigError::Undecodable)?;
+    let json =
+        inflate::inflate_zlib(&compressed, MAX_INFLATED).map_err(|_| UserSigError::Undecodable)?;
     serde_json::from_slice(&json).map_err(|_| UserSigError::Undecodable)
 }
 
@@ -346,7 +218,7 @@ pub fn verify(
         return Err(UserSigError::Expired);
     }
     let userbuf = match &t.userbuf {
-        Some(b) => Some(base64_decode(b.as_bytes()).ok_or(UserSigError::Undecodable)?),
+        Some(b) => Some(base64::decode(b.as_bytes()).ok_or(UserSigError::Undecodable)?),
         None => None,
     };
     let expected = hmac_sig(
@@ -370,66 +242,6 @@ mod tests {
     const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
     const V2_FULL: &str = "eJyrVgrxCdYrSy1SslIy0jNQ0gHzM1NS80oy0zLBwhWZiflZpXlQqeKU7MSCgswUJStDEwMogMiUZOamAkXNUEVTKwoyi0DipqamRnDR4sx0oMmGUaYBeekuWe6JpWmpwZkB*U6lFSkekeau3sZeISmOWb4BlsbBJt5lYca*tkq1AJ49Mbs_";
     const V2_PY: &str = "eJyrVgrxCdYrSy1SslJQMtIzUNJRAItkpqTmlWSmZUIkKjIT87NK82CSxSnZiQUFmSlAKUMTAyiAyqVWFGQWpYJkTE1NjRDiJZm5YFEzNPXFmekgGwyjTAPy0l2y3BNL01KDMwPynUorUjwizV29jb1CUhyzfAMsjYNNvMvCjH1tlWoBGhAzGw__";
-
-    #[test]
-    fn base64_matches_the_rfc_and_the_usersig_alphabet() {
-        for (plain, b64) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64_encode(plain.as_bytes(), STANDARD), b64);
-            assert_eq!(base64_decode(b64.as_bytes()).unwrap(), plain.as_bytes());
-        }
-        let bytes = [0xfb, 0xff, 0xbf, 0xfe];
-        assert_eq!(base64_encode(&bytes, STANDARD), "+/+//g==");
-        assert_eq!(base64_encode(&bytes, USERSIG), "*-*--g__");
-        assert_eq!(base64_decode(b"*-*--g__").unwrap(), bytes);
-        for bad in [
-            "Zg=", "Zg===", "Z===", "Zh==", "Zm9=", "Zg==Zg==", "Zm 9", "Zm9v\n", "=Zm9",
-        ] {
-            assert_eq!(base64_decode(bad.as_bytes()), None, "{bad:?}");
-        }
-    }
-
-    #[cfg(not(target_arch = "wasm32"))]
-    mod base64_props {
-        use super::super::*;
-        use base64::Engine;
-        use proptest::prelude::*;
-
-        proptest! {
-            #[test]
-            fn encode_and_decode_agree_with_the_base64_crate(data in proptest::collection::vec(any::<u8>(), 0..64)) {
-                let std = base64::engine::general_purpose::STANDARD.encode(&data);
-                prop_assert_eq!(base64_encode(&data, STANDARD), std.clone());
-                prop_assert_eq!(base64_decode(std.as_bytes()), Some(data));
-            }
-
-            #[test]
-            fn decode_accepts_exactly_what_the_base64_crate_accepts(text in "[A-Za-z0-9+/=]{0,12}") {
-                let theirs = base64::engine::general_purpose::STANDARD.decode(&text).ok();
-                prop_assert_eq!(base64_decode(text.as_bytes()), theirs);
-            }
-        }
-    }
-
-    #[test]
-    fn zlib_stored_blocks_inflate_back() {
-        for n in [0usize, 1, 200, 0xFFFF, 0xFFFF + 1, 150_000] {
-            let data: Vec<u8> = (0..n).map(|i| (i * 7 % 251) as u8).collect();
-            let z = zlib_stored(&data);
-            assert_eq!(u16::from_be_bytes([z[0], z[1]]) % 31, 0, "FCHECK");
-            let back = miniz_oxide::inflate::decompress_to_vec_zlib(&z).unwrap();
-            assert_eq!(back, data, "{n} bytes");
-        }
-        // zlib's own checksum of a known text.
-        assert_eq!(adler32(b"Wikipedia"), 0x11E6_0398);
-    }
 
     #[test]
     fn hmac_vectors() {

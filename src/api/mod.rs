@@ -227,7 +227,7 @@ fn answer_error(body: &[u8], e: Error) -> Error {
 }
 
 fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    crate::jsonpath::decode(body).map_err(|e| Error::decode(&e.path, e.message))
+    crate::codec::jsonpath::decode(body).map_err(|e| Error::decode(&e.path, e.message))
 }
 
 /// An answer: the envelope fields and the command's body `B`, read in one

@@ -5,8 +5,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::codec::tape::Tape;
 use crate::error::Error;
-use crate::tape::Tape;
 
 #[wasm_bindgen(inline_js = r#"
 export function tim_to_json(v) {
@@ -101,7 +101,7 @@ extern "C" {
     #[wasm_bindgen(catch)]
     fn tim_to_json(value: &JsValue) -> Result<JsValue, JsValue>;
 
-    /// Builds the JS value of a [`Tape`] (see [`crate::tape`] for the ops),
+    /// Builds the JS value of a [`Tape`] (see [`crate::codec::tape`] for the ops),
     /// reading the buffers in place.
     #[wasm_bindgen(catch)]
     fn tim_from_tape(ops: &[u32], nums: &[f64], text: &str) -> Result<JsValue, JsValue>;
@@ -116,7 +116,7 @@ pub(crate) fn marks_to_js(m: &crate::marks::Marks) -> Result<JsValue, JsValue> {
 }
 
 /// Reads a JS value into `T`; a bad shape is an invalid-input error naming the
-/// path (`conversations[2].userId`, see [`crate::jsonpath`]), or `what` at
+/// path (`conversations[2].userId`, see [`crate::codec::jsonpath`]), or `what` at
 /// the top level.
 ///
 /// Requests come in as JSON text: one `JSON.stringify` in JS, one serde_json
@@ -126,7 +126,7 @@ pub(crate) fn marks_to_js(m: &crate::marks::Marks) -> Result<JsValue, JsValue> {
 /// properties count as absent; a `bigint` arrives as a decimal string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
     let json = js_json(&value, what)?;
-    crate::jsonpath::decode(json.as_bytes()).map_err(|e| input_error(e, what))
+    crate::codec::jsonpath::decode(json.as_bytes()).map_err(|e| input_error(e, what))
 }
 
 // The non-generic halves of `from_js` and `to_js_value`: one copy each in
@@ -144,13 +144,13 @@ fn js_json(value: &JsValue, what: &str) -> Result<String, Error> {
 }
 
 #[inline(never)]
-fn input_error(e: crate::jsonpath::PathError, what: &str) -> Error {
+fn input_error(e: crate::codec::jsonpath::PathError, what: &str) -> Error {
     let field = if e.path.is_empty() { what } else { &e.path };
     Error::invalid(field, e.message)
 }
 
 #[inline(never)]
-fn tape_to_js(tape: Result<Tape, crate::tape::TapeError>) -> Result<JsValue, Error> {
+fn tape_to_js(tape: Result<Tape, crate::codec::tape::TapeError>) -> Result<JsValue, Error> {
     let convert =
         |message: String| Error::decode("", format!("cannot convert the result for JS: {message}"));
     let tape = tape.map_err(|e| convert(e.to_string()))?;

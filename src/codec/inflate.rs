@@ -54,7 +54,7 @@ pub(crate) fn inflate_zlib(data: &[u8], limit: usize) -> R<Vec<u8>> {
     // The trailer starts at the next byte boundary (`pos` is past the bits read).
     let trailer = data.get(s.pos..s.pos + 4).ok_or(Corrupt)?;
     let want = u32::from_be_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-    if crate::usersig::adler32(&s.out) != want {
+    if super::zlib::adler32(&s.out) != want {
         return Err(Corrupt);
     }
     Ok(s.out)
@@ -413,7 +413,7 @@ mod tests {
     }
 
     fn adler32_of_empty() -> [u8; 4] {
-        crate::usersig::adler32(b"").to_be_bytes()
+        crate::codec::zlib::adler32(b"").to_be_bytes()
     }
 
     #[test]

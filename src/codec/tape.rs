@@ -19,7 +19,7 @@
 //! Strings are concatenated in `text`; a string op carries its length in
 //! UTF-16 units, so JS slices the one decoded text in order. Struct keys are
 //! defined once per tape (`KEYDEF id len`, text) and then referred to by id.
-//! The decoder is `tim_from_tape` in `src/wasm/convert.rs`.
+//! The decoder is `tim_from_tape` in `src/wasm/js/convert.js`.
 
 use serde::ser::{self, Serialize};
 
