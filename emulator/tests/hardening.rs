@@ -179,3 +179,101 @@ fn the_log_never_carries_a_usersig() {
     }
     assert!(!log.to_ascii_lowercase().contains("usersig="), "{log}");
 }
+
+/// Resident set size of a process in bytes (Linux: `VmRSS` in /proc/PID/status).
+#[cfg(target_os = "linux")]
+fn rss_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+/// Many connections that each announce a 1 MiB body and send 1 KiB of it: the
+/// emulator's memory follows the bytes received, not the bytes announced, and it
+/// answers again once the senders are gone. Runs the real binary as a child
+/// process so its RSS can be read on its own.
+#[cfg(target_os = "linux")]
+#[test]
+fn announced_bodies_do_not_cost_memory_before_their_bytes_arrive() {
+    const SENDERS: usize = 2_000;
+    const GROWTH_LIMIT: u64 = 100 * 1024 * 1024;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tim-emulator"))
+        .args(["--port", "0", "--quiet"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let port: u16 = first
+        .trim_end()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let mut c = Client::new(addr);
+    let sig = c
+        .request("POST", "/__control/usersig", &[], b"{}")
+        .unwrap()
+        .json()["userSig"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let target = format!(
+        "/v4/sns/group_get?sdkappid={APPID}&identifier={ADMIN}&usersig={sig}&random=1&contenttype=json"
+    );
+    let body = br#"{"From_Account":"alice"}"#;
+    ok(&c.request("POST", &target, &[], body).unwrap().json());
+    let pid = child.id();
+    let before = rss_bytes(pid);
+
+    let head = format!("POST {target} HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n");
+    let kib = vec![b' '; 1024];
+    let t0 = Instant::now();
+    let mut senders = Vec::with_capacity(SENDERS);
+    while senders.len() < SENDERS && t0.elapsed() < Duration::from_secs(30) {
+        let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+            continue;
+        };
+        // Refused connections (over the cap) may be reset: ignore write errors.
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(&kib);
+        senders.push(s);
+    }
+    let opened = senders.len();
+    // Give the server time to read what was sent; keep the highest reading.
+    let mut peak = 0;
+    for _ in 0..10 {
+        std::thread::sleep(Duration::from_millis(150));
+        peak = peak.max(rss_bytes(pid));
+    }
+    let growth = peak.saturating_sub(before);
+    eprintln!(
+        "flood: {opened} senders in {:?}, RSS {} MB -> {} MB (+{} MB)",
+        t0.elapsed(),
+        before / 1_000_000,
+        peak / 1_000_000,
+        growth / 1_000_000
+    );
+    drop(senders);
+    std::thread::sleep(Duration::from_millis(500));
+    let mut c = Client::new(addr);
+    let answered = c.request("POST", &target, &[], body).map(|r| r.json());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(opened >= SENDERS / 2, "only {opened} connections opened");
+    assert!(
+        growth < GROWTH_LIMIT,
+        "RSS grew by {} MB for {opened} announced 1 MiB bodies of 1 KiB each",
+        growth / 1_000_000
+    );
+    ok(&answered.expect("the server answers once the senders are gone"));
+}

@@ -344,7 +344,19 @@ fn transport_limits() {
     s.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 400"), "{out}");
     ok(&e.call("sns/group_get", json!({"From_Account":"alice"})));
-    // absurd chunk size → 413, no crash
+    // absurd chunk size (more than 64 bits) → 413, no crash
+    let mut s = std::net::TcpStream::connect(e.running.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(
+        format!("POST {t} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert!(out.starts_with("HTTP/1.1 413"), "{out}");
+    // a chunk announcing more than the limit costs nothing until its bytes
+    // come: 413 once more than the limit has arrived
     let mut s = std::net::TcpStream::connect(e.running.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     s.write_all(
@@ -352,6 +364,7 @@ fn transport_limits() {
             .as_bytes(),
     )
     .unwrap();
+    s.write_all(&vec![b' '; 1024 * 1024 + 10]).unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     assert!(out.starts_with("HTTP/1.1 413"), "{out}");
