@@ -31,6 +31,7 @@ pub mod limits;
 pub mod marks;
 pub mod model;
 pub mod paging;
+pub mod plan;
 pub mod ratelimit;
 pub mod region;
 pub mod retry;

@@ -1,5 +1,6 @@
 // @ts-check
-// Post-processes a wasm-bindgen glue file (node scripts/lib/patch-glue.mjs FILE...):
+// Post-processes wasm-bindgen output (node scripts/lib/patch-glue.mjs FILE...;
+// a .d.ts only gets its JSDoc fixed, see rawDocs below):
 // wasm-bindgen reports a method called on a freed object (or on something that
 // is not an instance) by throwing a plain `Error("null pointer passed to
 // rust")` from its `__wbindgen_throw` import. The package promises a
@@ -46,8 +47,18 @@ function timOwn(self, Class) {
 }
 `;
 
+// Docs of methods made by a macro_rules table (src/api/registry.rs) reach
+// wasm-bindgen as raw string literals, which it copies with their `r"`
+// prefix: `* r" text`. The JSDoc lines lose it here.
+// (`r#"...with "quotes"..."#` when the line has a quote).
+const rawDocs = (text) => text.replace(/^(\s*\*) r(#*)"(.*?)(?:"\2)?$/gm, (_m, star, _hashes, content) => star + content);
+
 for (const file of process.argv.slice(2)) {
-  const glue = readFileSync(file, "utf8");
+  if (file.endsWith(".d.ts")) {
+    writeFileSync(file, rawDocs(readFileSync(file, "utf8")));
+    continue;
+  }
+  const glue = rawDocs(readFileSync(file, "utf8"));
   const at = glue.indexOf("__wbindgen_throw_");
   const count = glue.split(THROW).length - 1;
   if (at < 0 || count !== 1 || glue.indexOf(THROW, at) < 0) {

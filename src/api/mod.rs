@@ -11,7 +11,11 @@
 //! [`crate::client::Client`] runs them around a transport.
 
 mod recentcontact;
+mod registry;
 mod sns;
+
+pub(crate) use registry::for_each_command;
+pub use registry::{CommandInfo, COMMANDS};
 
 use serde::de::DeserializeOwned;
 use serde::{de, Deserialize, Deserializer, Serialize};
@@ -26,12 +30,6 @@ pub trait Command {
     const ENDPOINT: &'static str;
     /// True when sending the same request twice has the same effect as once.
     const IDEMPOTENT: bool;
-    /// True when [`Command::parse_body`] reads the envelope itself, in the
-    /// same pass as the body ([`decode_answer`]), as every command of this
-    /// crate does. Left false, [`parse_response`] checks the envelope first
-    /// (a second read of the answer), so an `ErrorCode != 0` answer is an
-    /// API error whatever `parse_body` does.
-    const READS_ENVELOPE: bool = false;
     /// The public result type.
     type Output: std::fmt::Debug;
 
@@ -41,7 +39,10 @@ pub trait Command {
     /// [`Error::invalid`] naming the first bad field; nothing is sent then.
     fn to_body(&self) -> Result<String, Error>;
 
-    /// Reads the answer of an HTTP 200 (see [`Command::READS_ENVELOPE`]).
+    /// Reads the answer of an HTTP 200, envelope included: an answer with
+    /// `ErrorCode != 0` must be the API error. [`decode_answer`] reads the
+    /// envelope and the body in one pass (every command of this crate uses
+    /// it); [`check_envelope`] checks the envelope alone.
     /// `self` is the request that was sent, to pair batch results with items.
     ///
     /// # Errors
@@ -145,9 +146,8 @@ fn percent_encode_into(out: &mut String, value: &str) {
     }
 }
 
-/// Reads an answer: status, envelope, then the command's body (envelope and
-/// body in one pass for commands that [read the envelope
-/// themselves](Command::READS_ENVELOPE)).
+/// Reads an answer: the status, then the command's envelope and body
+/// ([`Command::parse_body`]).
 ///
 /// # Errors
 /// Transport error for a non-200 status, API error for `ErrorCode != 0`,
@@ -158,9 +158,6 @@ pub fn parse_response<C: Command>(cmd: &C, resp: &HttpResponse) -> Result<C::Out
             format!("HTTP status {}", resp.status),
             Some(resp.status),
         ));
-    }
-    if !C::READS_ENVELOPE {
-        check_envelope(&resp.body)?;
     }
     cmd.parse_body(&resp.body)
 }
@@ -198,7 +195,7 @@ impl Envelope {
 }
 
 /// Reads only the envelope of an answer.
-fn check_envelope(body: &[u8]) -> Result<(), Error> {
+pub fn check_envelope(body: &[u8]) -> Result<(), Error> {
     decode_path::<Envelope>(body)?.check()
 }
 
@@ -754,12 +751,11 @@ mod tests {
         );
     }
 
-    /// Every command of the crate reads its envelope (`READS_ENVELOPE`), so
-    /// an error answer must come out of `parse_response` as the API error.
+    /// Every command of the table reads its envelope, so an error answer
+    /// must come out of `parse_response` as the API error.
     #[test]
     fn every_command_turns_an_error_answer_into_the_api_error() {
-        fn check<C: Command + serde::de::DeserializeOwned>(request: &str) {
-            let cmd: C = serde_json::from_str(request).unwrap();
+        for c in super::COMMANDS {
             for body in [
                 r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}"#,
                 r#"{"ResultItem":[],"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"x"}"#,
@@ -768,37 +764,15 @@ mod tests {
                     status: 200,
                     body: body.as_bytes().to_vec(),
                 };
-                let e = parse_response(&cmd, &resp).unwrap_err();
+                let e = (c.parse_example)(&resp).unwrap_err();
                 assert_eq!(
                     (e.kind(), e.code()),
                     (crate::ErrorKind::Api, Some(70001)),
                     "{} {body}",
-                    C::ENDPOINT
+                    c.endpoint
                 );
-                assert!(C::READS_ENVELOPE, "{}", C::ENDPOINT);
             }
         }
-        use crate::model::*;
-        let c2c = r#"{"type":"c2c","userId":"u"}"#;
-        check::<GetListRequest>(r#"{"fromAccount":"a"}"#);
-        check::<GetContactGroupRequest>(r#"{"fromAccount":"a"}"#);
-        check::<SearchContactGroupRequest>(&format!(
-            r#"{{"fromAccount":"a","conversations":[{c2c}]}}"#
-        ));
-        check::<UpdateContactGroupRequest>(&format!(
-            r#"{{"fromAccount":"a","groupName":"g","add":[{c2c}],"remove":[]}}"#
-        ));
-        check::<CreateContactGroupRequest>(&format!(
-            r#"{{"fromAccount":"a","groupName":"g","conversations":[{c2c}]}}"#
-        ));
-        check::<DelContactGroupRequest>(r#"{"fromAccount":"a","groupName":"g"}"#);
-        check::<MarkContactRequest>(&format!(
-            r#"{{"fromAccount":"a","items":[{{"conversation":{c2c},"set":["star"]}}]}}"#
-        ));
-        check::<DeleteContactRequest>(&format!(r#"{{"fromAccount":"a","conversation":{c2c}}}"#));
-        check::<SnsGroupGetRequest>(r#"{"fromAccount":"a","groupNames":["g"]}"#);
-        check::<SnsGroupAddRequest>(r#"{"fromAccount":"a","groupNames":["g"],"friends":[]}"#);
-        check::<SnsGroupDeleteRequest>(r#"{"fromAccount":"a","groupNames":["g"]}"#);
     }
 
     #[test]

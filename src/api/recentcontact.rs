@@ -183,7 +183,6 @@ impl GetListRequest {
 impl Command for GetListRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/get_list";
     const IDEMPOTENT: bool = true;
-    const READS_ENVELOPE: bool = true;
     type Output = GetListPage;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -315,7 +314,6 @@ fn contact_group_complete(flag: Option<i64>, next: Option<u32>) -> bool {
 impl Command for GetContactGroupRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/get_contact_group";
     const IDEMPOTENT: bool = true;
-    const READS_ENVELOPE: bool = true;
     type Output = ContactGroupPage;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -367,7 +365,6 @@ struct SearchAnswer {
 impl Command for SearchContactGroupRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/search_contact_group";
     const IDEMPOTENT: bool = true;
-    const READS_ENVELOPE: bool = true;
     type Output = SearchContactGroupResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -480,7 +477,6 @@ impl Command for UpdateContactGroupRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/update_contact_group";
     // Re-adding or re-removing converges; a repeated rename fails with 51009 (old name gone).
     const IDEMPOTENT: bool = false;
-    const READS_ENVELOPE: bool = true;
     type Output = UpdateContactGroupResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -658,7 +654,6 @@ impl Command for CreateContactGroupRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/create_contact_group";
     // A second create of the same name fails or makes a duplicate.
     const IDEMPOTENT: bool = false;
-    const READS_ENVELOPE: bool = true;
     type Output = CreateContactGroupResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -727,7 +722,6 @@ impl Command for DelContactGroupRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/del_contact_group";
     // A repeated delete answers 51009 (group does not exist).
     const IDEMPOTENT: bool = false;
-    const READS_ENVELOPE: bool = true;
     type Output = DelContactGroupResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -819,7 +813,6 @@ impl Command for MarkContactRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/mark_contact";
     // Setting and clearing the same bits again converges.
     const IDEMPOTENT: bool = true;
-    const READS_ENVELOPE: bool = true;
     type Output = MarkContactResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -930,7 +923,6 @@ struct DeleteWire<'a> {
 impl Command for DeleteContactRequest {
     const ENDPOINT: &'static str = "v4/recentcontact/delete";
     const IDEMPOTENT: bool = true;
-    const READS_ENVELOPE: bool = true;
     type Output = ();
 
     fn to_body(&self) -> Result<String, Error> {

@@ -59,7 +59,6 @@ struct GroupGetItem {
 impl Command for SnsGroupGetRequest {
     const ENDPOINT: &'static str = "v4/sns/group_get";
     const IDEMPOTENT: bool = true;
-    const READS_ENVELOPE: bool = true;
     type Output = SnsGroupGetResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -135,7 +134,6 @@ impl Command for SnsGroupAddRequest {
     const ENDPOINT: &'static str = "v4/sns/group_add";
     // A second add of the same names fails (groups exist).
     const IDEMPOTENT: bool = false;
-    const READS_ENVELOPE: bool = true;
     type Output = SnsGroupAddResult;
 
     fn to_body(&self) -> Result<String, Error> {
@@ -185,7 +183,6 @@ struct GroupDeleteAnswer {
 impl Command for SnsGroupDeleteRequest {
     const ENDPOINT: &'static str = "v4/sns/group_delete";
     const IDEMPOTENT: bool = false;
-    const READS_ENVELOPE: bool = true;
     type Output = SnsGroupDeleteResult;
 
     fn to_body(&self) -> Result<String, Error> {

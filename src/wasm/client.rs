@@ -18,11 +18,6 @@ use crate::api::Command;
 use crate::chunk::ChunkOptions;
 use crate::client::{CallOptions, CallReport, Client, ClientConfig};
 use crate::error::{Error, ErrorKind};
-use crate::model::{
-    CreateContactGroupRequest, DelContactGroupRequest, DeleteContactRequest,
-    GetContactGroupRequest, GetListRequest, MarkContactRequest, SearchContactGroupRequest,
-    SnsGroupAddRequest, SnsGroupDeleteRequest, SnsGroupGetRequest, UpdateContactGroupRequest,
-};
 use crate::ratelimit::RateLimiter as CoreRateLimiter;
 use crate::region::Region;
 use crate::retry::RetryPolicy;
@@ -272,13 +267,7 @@ pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
     call_options_of(o.as_ref())
 }
 
-#[wasm_bindgen(inline_js = r#"
-export function tim_attach_report(obj, random, attempts, host) {
-  if (random !== undefined) Object.defineProperty(obj, "random", { value: random });
-  Object.defineProperty(obj, "attempts", { value: attempts });
-  if (host !== undefined) Object.defineProperty(obj, "host", { value: host });
-}
-"#)]
+#[wasm_bindgen(module = "/src/wasm/js/client.js")]
 extern "C" {
     /// Defines `random` (when known) and `attempts` on `obj`, read-only and
     /// non-enumerable (one boundary call instead of six).
@@ -461,155 +450,37 @@ impl TimClient {
             })
             .map_err(|e| throw(&e))
     }
-
-    /// `v4/recentcontact/get_list`: one page of a user's conversations, pinned
-    /// first. Pass the page's `nextCursor` as `cursor` until `complete`.
-    ///
-    /// @example
-    /// ```js
-    /// let cursor;
-    /// for (;;) {
-    ///   const page = await tim.getList({ fromAccount: "alice", cursor });
-    ///   for (const c of page.items) console.log(c.conversation, c.marks.star);
-    ///   if (page.complete) break;
-    ///   cursor = page.nextCursor;
-    /// }
-    /// ```
-    #[wasm_bindgen(js_name = getList, unchecked_return_type = "Promise<GetListPage & TimCallInfo>")]
-    pub fn get_list(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "GetListRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<GetListRequest>(request, options)
-    }
-
-    /// `v4/recentcontact/get_contact_group`: one page of all conversations that
-    /// have marks or groups, plus the user's conversation groups.
-    #[wasm_bindgen(js_name = getContactGroup, unchecked_return_type = "Promise<ContactGroupPage & TimCallInfo>")]
-    pub fn get_contact_group(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "GetContactGroupRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<GetContactGroupRequest>(request, options)
-    }
-
-    /// `v4/recentcontact/search_contact_group`: marks and groups of given
-    /// conversations. More than 300 are split into calls of 300 (one after
-    /// the other, or `concurrency` at a time) and merged in input order.
-    #[wasm_bindgen(js_name = searchContactGroup, unchecked_return_type = "Promise<SearchContactGroupResult & TimCallInfo>")]
-    pub fn search_contact_group(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SearchContactGroupRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call_with(
-            request,
-            options,
-            |client, cmd: SearchContactGroupRequest, opts| async move {
-                client.search_contact_group_with(&cmd, &opts).await
-            },
-        )
-    }
-
-    /// `v4/recentcontact/update_contact_group`: rename a conversation group
-    /// (`newName`), or add / remove conversations (per-item results).
-    #[wasm_bindgen(js_name = updateContactGroup, unchecked_return_type = "Promise<UpdateContactGroupResult & TimCallInfo>")]
-    pub fn update_contact_group(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "UpdateContactGroupRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<UpdateContactGroupRequest>(request, options)
-    }
-
-    /// `v4/sns/group_get`: a user's friend groups (with friends if `needFriends`).
-    #[wasm_bindgen(js_name = snsGroupGet, unchecked_return_type = "Promise<SnsGroupGetResult & TimCallInfo>")]
-    pub fn sns_group_get(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SnsGroupGetRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<SnsGroupGetRequest>(request, options)
-    }
-
-    /// `v4/recentcontact/create_contact_group`: create one conversation group.
-    #[wasm_bindgen(js_name = createContactGroup, unchecked_return_type = "Promise<CreateContactGroupResult & TimCallInfo>")]
-    pub fn create_contact_group(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateContactGroupRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<CreateContactGroupRequest>(request, options)
-    }
-
-    /// `v4/recentcontact/del_contact_group`: delete one conversation group.
-    #[wasm_bindgen(js_name = delContactGroup, unchecked_return_type = "Promise<DelContactGroupResult & TimCallInfo>")]
-    pub fn del_contact_group(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "DelContactGroupRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<DelContactGroupRequest>(request, options)
-    }
-
-    /// `v4/recentcontact/mark_contact`: set / clear marks of conversations.
-    /// With `target` instead of `set` / `clear`, the client reads the current
-    /// marks and sends only the difference. More than 100 changes are split
-    /// into calls of 100 (one after the other, or `concurrency` at a time);
-    /// outcomes come back in request order, one per item. Items of a chunk
-    /// that failed get `ok: false` and an `info` saying they are not
-    /// confirmed; the call rejects only when every chunk failed.
-    ///
-    /// @example
-    /// ```js
-    /// await tim.markContact({ fromAccount: "alice", items: [
-    ///   { conversation: { type: "c2c", userId: "bob" }, set: ["star", 40], clear: ["unread"] },
-    /// ]});
-    /// ```
-    #[wasm_bindgen(js_name = markContact, unchecked_return_type = "Promise<MarkContactResult & TimCallInfo>")]
-    pub fn mark_contact(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "MarkContactRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call_with(
-            request,
-            options,
-            |client, cmd: MarkContactRequest, opts| async move {
-                client.mark_contact_with(&cmd, &opts).await
-            },
-        )
-    }
-
-    /// `v4/recentcontact/delete`: remove a conversation from a user's list.
-    #[wasm_bindgen(js_name = deleteContact, unchecked_return_type = "Promise<void>")]
-    pub fn delete_contact(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "DeleteContactRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<DeleteContactRequest>(request, options)
-    }
-
-    /// `v4/sns/group_add`: create friend groups, optionally with friends (per-friend results).
-    #[wasm_bindgen(js_name = snsGroupAdd, unchecked_return_type = "Promise<SnsGroupAddResult & TimCallInfo>")]
-    pub fn sns_group_add(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SnsGroupAddRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<SnsGroupAddRequest>(request, options)
-    }
-
-    /// `v4/sns/group_delete`: delete friend groups.
-    #[wasm_bindgen(js_name = snsGroupDelete, unchecked_return_type = "Promise<SnsGroupDeleteResult & TimCallInfo>")]
-    pub fn sns_group_delete(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "SnsGroupDeleteRequest")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
-    ) -> js_sys::Promise {
-        self.call::<SnsGroupDeleteRequest>(request, options)
-    }
 }
+
+/// The JavaScript method of each command of the table ([`crate::api::COMMANDS`]).
+macro_rules! js_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        $rust:ident $js:tt $req:ident $req_ts:tt => $out:ty, $ts:tt, $how:ident $(($with:ident))?,
+        example = $example:tt;
+    )*) => {
+        #[wasm_bindgen]
+        impl TimClient {
+            $(
+                $(#[doc = $doc])*
+                #[wasm_bindgen(js_name = $js, unchecked_return_type = $ts)]
+                pub fn $rust(
+                    &self,
+                    #[wasm_bindgen(unchecked_param_type = $req_ts)] request: JsValue,
+                    #[wasm_bindgen(unchecked_optional_param_type = "TimCallOptions")] options: Option<JsValue>,
+                ) -> js_sys::Promise {
+                    js_methods!(@run self, request, options, $req, $how $(($with))?)
+                }
+            )*
+        }
+    };
+    (@run $self:ident, $request:ident, $options:ident, $req:ident, plain) => {
+        $self.call::<crate::model::$req>($request, $options)
+    };
+    (@run $self:ident, $request:ident, $options:ident, $req:ident, chunked($with:ident)) => {
+        $self.call_with($request, $options, |client, cmd: crate::model::$req, opts| async move {
+            client.$with(&cmd, &opts).await
+        })
+    };
+}
+crate::api::for_each_command!(js_methods);

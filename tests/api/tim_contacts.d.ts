@@ -1283,8 +1283,8 @@ export class TimClient {
      */
     getContactGroup(request: GetContactGroupRequest, options?: TimCallOptions): Promise<ContactGroupPage & TimCallInfo>;
     /**
-     * `v4/recentcontact/get_list`: one page of a user's conversations, pinned
-     * first. Pass the page's `nextCursor` as `cursor` until `complete`.
+     * `v4/recentcontact/get_list`: one page of a user's conversations,
+     * pinned first. Pass the page's `nextCursor` as `cursor` until `complete`.
      *
      * @example
      * ```js

@@ -1,0 +1,306 @@
+//! The attempt loop, written once for every command: sign (with the call's
+//! deadline), pace, send (to the primary host or, after a failover, its
+//! backup), read the answer, and decide whether and when to go again.
+
+use super::config::host_of;
+use super::{CallOptions, Client, RequestEvent, ResponseEvent, RetryEvent};
+use crate::api::{build_url, percent_encoded, RequestParams};
+use crate::error::Error;
+use crate::ratelimit::Reservation;
+use crate::retry::{self, Verdict};
+use crate::sigcache::CachedSig;
+use crate::transport::{
+    scrub_secret, Clock, Entropy, HttpRequest, HttpResponse, Signer, Transport, TransportError,
+};
+
+/// The UserSig, raw and percent-encoded, scrubbed from a host message.
+fn scrub(message: &str, usersig: &str) -> String {
+    scrub_secret(&scrub_secret(message, usersig), &percent_encoded(usersig))
+}
+
+/// Which of two futures finished first.
+enum Either<A, B> {
+    Left(A),
+    Right(B),
+}
+
+/// Runs both futures; the first to finish wins and the other is dropped.
+async fn first_of<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> Either<A::Output, B::Output> {
+    let mut a = std::pin::pin!(a);
+    let mut b = std::pin::pin!(b);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Either::Left(v));
+        }
+        if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Either::Right(v));
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
+    /// The attempt loop of [`Client::execute_with`], written once for every
+    /// command (not once per command type: in WebAssembly each copy of this
+    /// state machine cost kilobytes). `parse` reads a successful answer and
+    /// keeps the result; its error counts like any other for retries.
+    pub(super) async fn run(
+        &self,
+        endpoint: &'static str,
+        idempotent: bool,
+        body: String,
+        opts: &CallOptions,
+        parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let mut host = None;
+        self.attempts(endpoint, idempotent, body, opts, parse, &mut host)
+            .await
+            .map_err(|e| {
+                let retryable = retry::may_succeed_later(&self.retry, &e, idempotent);
+                e.with_retryable(retryable).with_host(host)
+            })
+    }
+
+    /// The loop of [`Client::run`]; `host` ends as the last request's host.
+    async fn attempts(
+        &self,
+        endpoint: &'static str,
+        idempotent: bool,
+        body: String,
+        opts: &CallOptions,
+        parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+        host: &mut Option<String>,
+    ) -> Result<(), Error> {
+        let timeout_ms = opts.timeout_ms.unwrap_or(self.config.timeout_ms);
+        let mut failed_over = false;
+        let mut attempt = 0u32;
+        let mut delays: Vec<u32> = Vec::new();
+        let mut resigned = false;
+        let mut call_sig: Option<CachedSig> = None;
+        let mut rejected: Option<String> = None;
+        let mut last_random = None;
+        loop {
+            let fail = |e: Error, attempt: u32, delays: &Vec<u32>, random: Option<u32>| {
+                e.at(endpoint, random)
+                    .with_attempts(attempt, delays.clone())
+            };
+            if opts.cancelled() {
+                return Err(fail(Error::aborted(), attempt, &delays, last_random));
+            }
+            let usersig = match self
+                .usersig(&mut call_sig, rejected.take(), timeout_ms)
+                .await
+            {
+                Ok(sig) => sig,
+                Err(e) => return Err(fail(e, attempt, &delays, last_random)),
+            };
+            if let Some(limiter) = &self.limiter {
+                // Dropped unspent (an abort during the wait), the token goes back.
+                let token = Reservation::take(limiter, endpoint, self.clock.now_ms());
+                if token.wait_ms > 0 {
+                    self.clock.sleep(token.wait_ms).await;
+                    if opts.cancelled() {
+                        return Err(fail(Error::aborted(), attempt, &delays, last_random));
+                    }
+                }
+                token.spend();
+            }
+            attempt += 1;
+            let random = self.entropy.random_u32();
+            last_random = Some(random);
+            let (base_url, on_backup) = self.current_base(self.clock.now_ms());
+            let this_host = host_of(base_url);
+            if let Some(report) = &opts.report {
+                report.record(random, &this_host);
+            }
+            *host = Some(this_host);
+            let req = HttpRequest {
+                url: build_url(
+                    endpoint,
+                    &RequestParams {
+                        base_url,
+                        sdk_app_id: self.config.sdk_app_id,
+                        identifier: &self.config.identifier,
+                        usersig: &usersig,
+                        random,
+                        timeout_ms,
+                    },
+                ),
+                body: body.clone(),
+                timeout_ms,
+            };
+            if let Some(o) = &self.observer {
+                o.on_request(&RequestEvent {
+                    endpoint,
+                    url: req.redacted_url(),
+                    body: &req.body,
+                    random,
+                    attempt,
+                });
+            }
+            let started = self.clock.now_ms();
+            let sent = self.transport.send(&req).await;
+            let status = sent.as_ref().ok().map(|r| r.status);
+            // The host could not be reached (nothing was sent; for a read, any
+            // network failure): the backup's turn, or, when the backup is the
+            // one down, the primary's again.
+            let unreachable = match &sent {
+                Err(TransportError::Connect(_)) => true,
+                Err(TransportError::Network(_)) => idempotent,
+                _ => false,
+            };
+            let fail_over = unreachable && self.config.backup_url.is_some();
+            if fail_over {
+                if on_backup {
+                    self.primary_down_until.set(None);
+                } else {
+                    self.primary_down_until.set(Some(
+                        self.clock
+                            .now_ms()
+                            .saturating_add(u64::from(self.config.failover_cool_down_ms)),
+                    ));
+                }
+            }
+            let result = match sent {
+                // An answer may echo the URL (a proxy's error page, a hostile
+                // server): its texts lose the UserSig like transport messages do.
+                Ok(resp) => {
+                    parse(&resp).map_err(|e| e.scrubbed(&[&usersig, &percent_encoded(&usersig)]))
+                }
+                Err(e) => Err(match e {
+                    // The host's message may quote the URL, and with it the UserSig.
+                    TransportError::Network(msg) => Error::transport(scrub(&msg, &usersig), None),
+                    TransportError::Connect(msg) => Error::connect(scrub(&msg, &usersig)),
+                    TransportError::Timeout => Error::timeout(timeout_ms),
+                    TransportError::Aborted => Error::aborted(),
+                }),
+            };
+            let err = match result {
+                Ok(()) => {
+                    if let Some(o) = &self.observer {
+                        o.on_response(&ResponseEvent {
+                            endpoint,
+                            random,
+                            attempt,
+                            status,
+                            duration_ms: self.clock.now_ms().saturating_sub(started),
+                            error: None,
+                        });
+                    }
+                    return Ok(());
+                }
+                Err(e) => fail(e, attempt, &delays, Some(random)),
+            };
+            if let Some(o) = &self.observer {
+                o.on_response(&ResponseEvent {
+                    endpoint,
+                    random,
+                    attempt,
+                    status,
+                    duration_ms: self.clock.now_ms().saturating_sub(started),
+                    error: Some(&err),
+                });
+            }
+            let delay = if fail_over && !on_backup && !failed_over {
+                // Straight to the backup, outside the retry budget, once per call.
+                failed_over = true;
+                None
+            } else {
+                match retry::decide(&self.retry, &err, idempotent, attempt, resigned) {
+                    Verdict::GiveUp => return Err(err),
+                    Verdict::Resign => {
+                        resigned = true;
+                        rejected = Some(usersig);
+                        call_sig = None;
+                        None
+                    }
+                    Verdict::Backoff => {
+                        Some(self.retry.delay_ms(attempt, self.entropy.random_u32()))
+                    }
+                }
+            };
+            if let Some(o) = &self.observer {
+                o.on_retry(&RetryEvent {
+                    endpoint,
+                    attempt,
+                    delay_ms: delay.unwrap_or(0),
+                    error: &err,
+                });
+            }
+            if let Some(delay) = delay {
+                delays.push(delay);
+                if opts.cancelled() {
+                    return Err(fail(Error::aborted(), attempt, &delays, Some(random)));
+                }
+                if delay > 0 {
+                    self.clock.sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// The UserSig for one attempt: the call's own (opaque) one, the cache's,
+    /// or the signer's; `rejected` asks for a replacement of that one.
+    async fn usersig(
+        &self,
+        call_sig: &mut Option<CachedSig>,
+        rejected: Option<String>,
+        timeout_ms: u32,
+    ) -> Result<String, Error> {
+        if rejected.is_none() {
+            if let Some(sig) = call_sig
+                .as_ref()
+                .filter(|s| !s.cached || self.cache.is_none())
+            {
+                return Ok(sig.usersig.clone());
+            }
+        }
+        let sign = async {
+            match &self.cache {
+                Some(cache) => {
+                    cache
+                        .get(
+                            &self.signer,
+                            &self.config.identifier,
+                            self.clock.now_ms(),
+                            rejected.as_deref(),
+                        )
+                        .await
+                }
+                None => crate::sigcache::sign_once(&self.signer, &self.config.identifier)
+                    .await
+                    .map(|usersig| CachedSig {
+                        usersig,
+                        cached: false,
+                    }),
+            }
+        };
+        // The call's timeout covers signing too: a signer that never answers
+        // must not hang the call (nothing was sent, so it is a signing error).
+        let got = if timeout_ms > 0 && self.clock.keeps_time() {
+            match first_of(sign, self.clock.sleep(timeout_ms)).await {
+                Either::Left(got) => got,
+                Either::Right(()) => {
+                    return Err(Error::signing(format!(
+                        "the signer did not answer within {timeout_ms} ms (the call's timeoutMs)"
+                    )))
+                }
+            }
+        } else {
+            sign.await
+        };
+        match got {
+            Ok(sig) => {
+                let usersig = sig.usersig.clone();
+                *call_sig = Some(sig);
+                Ok(usersig)
+            }
+            Err(msg) if msg == crate::sigcache::EMPTY_USERSIG => Err(Error::signing(msg)),
+            Err(msg) => Err(Error::signing(format!("the signer failed: {msg}"))),
+        }
+    }
+}

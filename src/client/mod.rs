@@ -1,0 +1,278 @@
+//! The client: configuration, signing and one generic [`Client::execute`].
+//!
+//! A call runs in phase order: validate and build the body (nothing sent on
+//! failure), get a UserSig (from the cache or the [`Signer`]), take a token
+//! from the rate limiter, draw `random`, send through the [`Transport`], then
+//! read the answer; on a transient failure, wait ([`crate::retry`]) and go
+//! again. Every error carries the endpoint, the `random` of its last request
+//! and the number of attempts ([`Error::attempts`]); the [`Observer`] hooks
+//! see every attempt, with the UserSig redacted.
+//!
+//! Batches larger than one call are chunked ([`crate::chunk`]) and listings
+//! are walked page by page ([`crate::paging`]).
+
+mod attempt;
+mod batch;
+mod config;
+mod observe;
+mod options;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::api::{parse_response, Command};
+use crate::error::Error;
+use crate::model::*;
+use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
+use crate::ratelimit::RateLimiter;
+use crate::retry::RetryPolicy;
+use crate::sigcache::SigCache;
+use crate::transport::{Clock, Entropy, HttpResponse, NoClock, Signer, Transport};
+
+pub use config::{ClientConfig, DEFAULT_FAILOVER_COOL_DOWN_MS, DEFAULT_TIMEOUT_MS};
+pub use observe::{Observer, RequestEvent, ResponseEvent, RetryEvent};
+pub use options::{CallOptions, CallReport};
+
+/// A client for one app and admin identifier.
+///
+/// [`Client::new`] makes a plain client: one attempt per call (plus one
+/// re-signed resend after a 70001 / 70052 UserSig answer), the signer
+/// asked on every call, no pacing. [`Client::with_clock`] turns on the robust
+/// defaults: retries ([`RetryPolicy::default`]), a rate limiter of 200 calls/s
+/// per endpoint, and the UserSig cache; `with_retry`, `with_rate_limiter`
+/// and `with_usersig_cache` adjust them.
+pub struct Client<T, S, E, K = NoClock> {
+    config: ClientConfig,
+    transport: T,
+    signer: S,
+    entropy: E,
+    clock: K,
+    retry: RetryPolicy,
+    limiter: Option<Rc<RateLimiter>>,
+    cache: Option<SigCache>,
+    observer: Option<Rc<dyn Observer>>,
+    /// Until when (clock ms) the primary host is avoided after a failover.
+    primary_down_until: Cell<Option<u64>>,
+}
+
+impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E, NoClock> {
+    /// Builds a plain client from its parts (see [`Client`]).
+    pub fn new(config: ClientConfig, transport: T, signer: S, entropy: E) -> Self {
+        Client {
+            config,
+            transport,
+            signer,
+            entropy,
+            clock: NoClock,
+            retry: RetryPolicy::none(),
+            limiter: None,
+            cache: None,
+            observer: None,
+            primary_down_until: Cell::new(None),
+        }
+    }
+}
+
+impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
+    /// Gives the client a clock and turns on retries, pacing and the UserSig cache.
+    pub fn with_clock<K2: Clock>(self, clock: K2) -> Client<T, S, E, K2> {
+        Client {
+            config: self.config,
+            transport: self.transport,
+            signer: self.signer,
+            entropy: self.entropy,
+            clock,
+            retry: RetryPolicy::default(),
+            limiter: Some(Rc::new(RateLimiter::default())),
+            cache: Some(SigCache::new()),
+            observer: self.observer,
+            primary_down_until: Cell::new(None),
+        }
+    }
+
+    /// Sets the retry policy.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sets (or, with `None`, removes) the rate limiter; share one `Rc`
+    /// between clients of the same app to pace them together.
+    pub fn with_rate_limiter(mut self, limiter: Option<Rc<RateLimiter>>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// Turns the UserSig cache on or off (off: the signer is asked once per call).
+    pub fn with_usersig_cache(mut self, on: bool) -> Self {
+        self.cache = on.then(SigCache::new);
+        self
+    }
+
+    /// Sets the hooks.
+    pub fn with_observer(mut self, observer: Option<Rc<dyn Observer>>) -> Self {
+        self.observer = observer;
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The signer.
+    pub fn signer(&self) -> &S {
+        &self.signer
+    }
+
+    /// The base URL the next request goes to: the backup while the primary
+    /// is cooling down after a failover, else the primary.
+    fn current_base(&self, now_ms: u64) -> (&str, bool) {
+        match (&self.config.backup_url, self.primary_down_until.get()) {
+            (Some(backup), Some(until)) if now_ms < until => (backup, true),
+            _ => (&self.config.base_url, false),
+        }
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The rate limiter, if any.
+    pub fn rate_limiter(&self) -> Option<&Rc<RateLimiter>> {
+        self.limiter.as_ref()
+    }
+
+    /// Runs one command: validate, sign, pace, send, parse, retry.
+    ///
+    /// # Errors
+    /// See [`crate::error`]: invalid input, signing, transport, timeout,
+    /// decode, API or abort errors, each with the endpoint, the `random` of
+    /// the last attempt and the number of attempts attached.
+    pub async fn execute<C: Command>(&self, cmd: &C) -> Result<C::Output, Error> {
+        self.execute_with(cmd, &CallOptions::default()).await
+    }
+
+    /// As [`Client::execute`], with a per-attempt timeout in milliseconds.
+    ///
+    /// # Errors
+    /// As [`Client::execute`].
+    pub async fn execute_with_timeout<C: Command>(
+        &self,
+        cmd: &C,
+        timeout_ms: u32,
+    ) -> Result<C::Output, Error> {
+        let opts = CallOptions {
+            timeout_ms: Some(timeout_ms),
+            ..CallOptions::default()
+        };
+        self.execute_with(cmd, &opts).await
+    }
+
+    /// As [`Client::execute`], with per-call options.
+    ///
+    /// # Errors
+    /// As [`Client::execute`].
+    pub async fn execute_with<C: Command>(
+        &self,
+        cmd: &C,
+        opts: &CallOptions,
+    ) -> Result<C::Output, Error> {
+        let body = cmd.to_body().map_err(|e| e.at(C::ENDPOINT, None))?;
+        let mut out = None;
+        let mut parse = |resp: &HttpResponse| {
+            out = Some(parse_response(cmd, resp)?);
+            Ok(())
+        };
+        self.run(C::ENDPOINT, C::IDEMPOTENT, body, opts, &mut parse)
+            .await?;
+        out.ok_or_else(|| Error::decode("", "no answer was parsed").at(C::ENDPOINT, None))
+    }
+
+    /// Fetches the next page of `pager` and advances it; `Ok(None)` once complete.
+    ///
+    /// # Errors
+    /// As [`Client::execute`], or [`crate::ErrorKind::Pagination`] when the
+    /// cursor did not advance (the pager then stays where it was).
+    pub async fn next_page<P: Pager>(
+        &self,
+        pager: &mut P,
+        opts: &CallOptions,
+    ) -> Result<Option<P::Page>, Error> {
+        let Some(req) = pager.request() else {
+            return Ok(None);
+        };
+        let page = self.execute_with(&req, opts).await?;
+        pager.advance(&page)?;
+        Ok(Some(page))
+    }
+
+    /// The next item of `stream`, fetching pages as needed; `Ok(None)` once complete.
+    ///
+    /// # Errors
+    /// As [`Client::next_page`].
+    pub async fn next_item<P: Pager>(
+        &self,
+        stream: &mut ItemStream<P>,
+        opts: &CallOptions,
+    ) -> Result<Option<P::Item>, Error> {
+        loop {
+            if let Some(item) = stream.pop() {
+                return Ok(Some(item));
+            }
+            let Some(req) = stream.next_request() else {
+                return Ok(None);
+            };
+            let page = self.execute_with(&req, opts).await?;
+            stream.push_page(page)?;
+        }
+    }
+
+    /// Every conversation of a user, one page at a time (see [`crate::paging`]).
+    pub fn list_conversations(&self, req: GetListRequest) -> ItemStream<ConversationPager> {
+        ItemStream::new(ConversationPager::new(req))
+    }
+
+    /// Every conversation with group or mark data, from offset `start_index`.
+    pub fn list_contact_group_items(
+        &self,
+        from_account: &str,
+        start_index: u32,
+    ) -> ItemStream<ContactGroupPager> {
+        ItemStream::new(ContactGroupPager::new(from_account, start_index))
+    }
+}
+
+/// The Rust method of each command of the table ([`crate::api::COMMANDS`]).
+macro_rules! client_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        $rust:ident $js:tt $req:ident $req_ts:tt => $out:ty, $ts:tt, $how:ident $(($with:ident))?,
+        example = $example:tt;
+    )*) => {
+        impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
+            $(
+                $(#[doc = $doc])*
+                ///
+                /// # Errors
+                /// As [`Client::execute`].
+                pub async fn $rust(&self, req: &$req) -> Result<$out, Error> {
+                    client_methods!(@run self, req, $how $(($with))?)
+                }
+            )*
+        }
+    };
+    (@run $self:ident, $req:ident, plain) => {
+        $self.execute($req).await
+    };
+    (@run $self:ident, $req:ident, chunked($with:ident)) => {
+        $self.$with($req, &CallOptions::default()).await
+    };
+}
+crate::api::for_each_command!(client_methods);
