@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
@@ -122,37 +122,9 @@ fn parallel_clients_are_all_answered() {
 
 #[test]
 fn the_log_never_carries_a_usersig() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tim-emulator"))
-        .args(["--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let port: u16 = first
-        .trim_end()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let (mut child, addr) = spawn_binary(&[], std::process::Stdio::piped());
     let mut c = Client::new(addr);
-    let minted = c
-        .request(
-            "POST",
-            "/__control/usersig",
-            &[],
-            br#"{"identifier":"administrator"}"#,
-        )
-        .unwrap()
-        .json()["userSig"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let minted = mint(&mut c, "administrator");
     let wrong = tim_emulator::usersig::gen_usersig("not-the-key", APPID, ADMIN, now(), 3600);
     for sig in [&minted, &wrong, &"garbage-sig".to_string()] {
         for cmd in ["sns/group_get", "recentcontact/get_list", "nope/nope"] {
@@ -201,32 +173,9 @@ fn rss_bytes(pid: u32) -> u64 {
 fn announced_bodies_do_not_cost_memory_before_their_bytes_arrive() {
     const SENDERS: usize = 2_000;
     const GROWTH_LIMIT: u64 = 100 * 1024 * 1024;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tim-emulator"))
-        .args(["--port", "0", "--quiet"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let port: u16 = first
-        .trim_end()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let (mut child, addr) = spawn_binary(&["--quiet"], std::process::Stdio::null());
     let mut c = Client::new(addr);
-    let sig = c
-        .request("POST", "/__control/usersig", &[], b"{}")
-        .unwrap()
-        .json()["userSig"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let sig = mint(&mut c, ADMIN);
     let target = format!(
         "/v4/sns/group_get?sdkappid={APPID}&identifier={ADMIN}&usersig={sig}&random=1&contenttype=json"
     );

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 fn seed_v() -> Value {
@@ -337,36 +337,23 @@ fn transport_limits() {
     );
     assert!(out.contains("\"ActionStatus\":\"OK\""));
     // garbage request line → 400, connection closed, server still fine
-    let mut s = std::net::TcpStream::connect(e.running.addr()).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(b"HELLO\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
+    let out = exchange(e.running.addr(), &[b"HELLO\r\n\r\n"]);
     assert!(out.starts_with("HTTP/1.1 400"), "{out}");
     ok(&e.call("sns/group_get", json!({"From_Account":"alice"})));
     // absurd chunk size (more than 64 bits) → 413, no crash
-    let mut s = std::net::TcpStream::connect(e.running.addr()).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(
-        format!("POST {t} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\n")
-            .as_bytes(),
-    )
-    .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
+    let chunked = format!("POST {t} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    let out = exchange(
+        e.running.addr(),
+        &[chunked.as_bytes(), b"1ffffffffffffffff\r\n"],
+    );
     assert!(out.starts_with("HTTP/1.1 413"), "{out}");
     // a chunk announcing more than the limit costs nothing until its bytes
     // come: 413 once more than the limit has arrived
-    let mut s = std::net::TcpStream::connect(e.running.addr()).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s.write_all(
-        format!("POST {t} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n")
-            .as_bytes(),
-    )
-    .unwrap();
-    s.write_all(&vec![b' '; 1024 * 1024 + 10]).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
+    let over = vec![b' '; 1024 * 1024 + 10];
+    let out = exchange(
+        e.running.addr(),
+        &[chunked.as_bytes(), b"ffffffffffffffff\r\n", &over],
+    );
     assert!(out.starts_with("HTTP/1.1 413"), "{out}");
     // absurd page sizes are fine
     e.control(
@@ -397,42 +384,13 @@ fn shutdown_releases_port() {
 
 #[test]
 fn binary_prints_first_line_and_stops_on_sigterm() {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tim-emulator"))
-        .args([
-            "--port",
-            "0",
-            "--quiet",
-            "--admin",
-            "administrator",
-            "--admin",
-            "ops",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
-    let line = line.trim_end();
-    let port: u16 = line
-        .strip_prefix("tim-emulator listening on http://127.0.0.1:")
-        .unwrap_or_else(|| panic!("bad first line {line:?}"))
-        .parse()
-        .unwrap();
-    assert!(port > 0);
+    let (mut child, addr) = spawn_binary(
+        &["--quiet", "--admin", "administrator", "--admin", "ops"],
+        std::process::Stdio::null(),
+    );
     // the default seed (seeds/demo.json) is loaded
-    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let mut c = Client::new(addr);
-    let r = c
-        .request(
-            "POST",
-            "/__control/usersig",
-            &[],
-            br#"{"identifier":"ops"}"#,
-        )
-        .unwrap();
-    let sig = r.json()["userSig"].as_str().unwrap().to_string();
+    let sig = mint(&mut c, "ops");
     let t = format!("/v4/recentcontact/get_list?sdkappid=1400000000&identifier=ops&usersig={sig}&random=7&contenttype=json");
     let r = c
         .request(

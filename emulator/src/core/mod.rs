@@ -1,6 +1,6 @@
 //! The sans-IO core: everything the emulator decides, with no sockets, threads
 //! or clock of its own, so any host can drive it (the native hyper server in
-//! `crate::server`; later a `node:http` server or an in-process `fetch` in wasm).
+//! `src/server/`; later a `node:http` server or an in-process `fetch` in wasm).
 //!
 //! A host reads a whole request (bounded by [`Emulator::max_body_bytes`]), passes
 //! it in with the time ([`Now`]), and acts out the [`Reply`]:
@@ -293,3 +293,6 @@ fn log_line(req: &Request<'_>, path: &str, from: &str, code: &str) -> String {
     let from = if from.is_empty() { "-" } else { from };
     format!("{} {} from={from} code={code}", req.method, path)
 }
+
+#[cfg(test)]
+mod tests;

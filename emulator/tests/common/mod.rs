@@ -139,6 +139,55 @@ impl Client {
     }
 }
 
+/// The real binary as a child process on a free port (`--port 0` and `args`):
+/// the child, once its first stdout line (checked to the letter) named the address.
+pub fn spawn_binary(
+    args: &[&str],
+    stderr: std::process::Stdio,
+) -> (std::process::Child, SocketAddr) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tim-emulator"))
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("spawn tim-emulator");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first line");
+    let line = first.trim_end();
+    let port: u16 = line
+        .strip_prefix("tim-emulator listening on http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("bad first line {line:?}"))
+        .parse()
+        .expect("port");
+    assert!(port > 0);
+    (child, SocketAddr::from(([127, 0, 0, 1], port)))
+}
+
+/// A UserSig for `identifier` minted by `POST /__control/usersig`.
+pub fn mint(c: &mut Client, identifier: &str) -> String {
+    let body = json!({ "identifier": identifier }).to_string();
+    let r = c
+        .request("POST", "/__control/usersig", &[], body.as_bytes())
+        .expect("usersig");
+    r.json()["userSig"].as_str().expect("userSig").to_string()
+}
+
+/// Write `parts` on a new connection and read until the server closes it.
+pub fn exchange(addr: SocketAddr, parts: &[&[u8]]) -> String {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    for p in parts {
+        s.write_all(p).expect("write");
+    }
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read to the end");
+    out
+}
+
 /// An in-process emulator plus a client and an admin UserSig.
 pub struct Emu {
     pub running: Running,
