@@ -1,4 +1,4 @@
-// The eleven commands end to end against the local emulator (reset before each
+// Every command end to end against the local emulator (reset before each
 // test). The emulator's control endpoints are the test's signer backend: the
 // page or process never holds the SecretKey.
 import { assert } from "../lib/harness.mjs";

@@ -101,7 +101,7 @@ export default function register(test, ctx) {
   const client = (fetch, extra = {}) =>
     new TimClient({ sdkAppId: SDKAPPID, identifier: ADMIN, userSig: () => SIG, baseUrl: BASE, fetch, retry: false, ...extra });
 
-  // -------------------------------------------------------------- the eleven commands
+  // -------------------------------------------------------------- every command
 
   test("stub: getList sends the four cursors and AssistFlags 63, parses the sample", async () => {
     const sample = {
