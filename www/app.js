@@ -8,7 +8,7 @@ import { explain, codeWords } from "./errors.js";
 /** @typedef {import("tim-contacts").Marks} Marks */
 /** @typedef {import("tim-contacts").ContactGroup} ContactGroup */
 /** @typedef {import("tim-contacts").MarkName} MarkName */
-/** @typedef {import("tim-contacts").GetListCursor} GetListCursor */
+/** @typedef {import("tim-contacts").ConversationPages} ConversationPages */
 /** @typedef {import("tim-contacts").ConversationOutcome} ConversationOutcome */
 /** @typedef {import("tim-contacts").GroupChangeOutcome} GroupChangeOutcome */
 
@@ -105,8 +105,12 @@ let tim = null;
 let user = "";
 /** Bumped on every lookup: answers for an older lookup are dropped. */
 let generation = 0;
-/** @type {GetListCursor | undefined} */
-let cursor;
+/** Aborts the listings of the lookup being shown when another one starts. */
+let lookupAbort = new AbortController();
+/** The conversation list's pages (the package's iterator), one `next()` per scroll. @type {ConversationPages | null} */
+let convPages = null;
+/** A page failed: the next read resumes as a new listing from `convPages.cursor` (that page's start). */
+let resume = false;
 let complete = false;
 let loading = false;
 let loadFailed = false;
@@ -135,18 +139,14 @@ function labelOf(c) {
 
 // ---------------------------------------------------------------- connection
 
-/** The cached UserSig of the signing endpoint. @type {{ id: string, sig: string, expiresAt: number } | null} */
-let sigCache = null;
-
 /**
- * A `userSig` callback that POSTs `{identifier}` to the operator's signing endpoint.
+ * A `userSig` callback that POSTs `{identifier}` to the operator's signing endpoint (the client
+ * caches the answer until shortly before it expires).
  * @param {string} endpoint
  * @returns {(identifier: string) => Promise<string>}
  */
 function endpointSigner(endpoint) {
   return async (identifier) => {
-    const now = Date.now() / 1000;
-    if (sigCache && sigCache.id === identifier && sigCache.expiresAt - now > 60) return sigCache.sig;
     const res = await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -155,9 +155,8 @@ function endpointSigner(endpoint) {
     if (!res.ok) throw new Error(`the signing endpoint answered HTTP ${res.status}`);
     const body = await res.json();
     if (typeof body?.userSig !== "string") throw new Error("the signing endpoint's answer has no userSig string");
-    const info = decodeUserSig(body.userSig);
-    sigCache = { id: identifier, sig: body.userSig, expiresAt: info.expiresAt };
-    setConnStatus("ok", `Connected to ${tim?.baseUrl ?? ""} as ${identifier} · UserSig from endpoint, expires ${fmtTime(info.expiresAt)}`);
+    const { expiresAt } = decodeUserSig(body.userSig); // read for the status pill, not kept
+    setConnStatus("ok", `Connected to ${tim?.baseUrl ?? ""} as ${identifier} · UserSig from endpoint, expires ${fmtTime(expiresAt)}`);
     return body.userSig;
   };
 }
@@ -183,7 +182,6 @@ function syncSigRows() {
 function connect() {
   tim?.free();
   tim = null;
-  sigCache = null;
   const baseUrl = $.connBase.value.trim();
   const identifier = $.connId.value.trim();
   const sdkAppId = Number($.connApp.value.trim());
@@ -253,7 +251,10 @@ function resetList() {
   for (const el of $.list.querySelectorAll(".row")) el.remove();
   rows.clear();
   selected.clear();
-  cursor = undefined;
+  lookupAbort.abort();
+  lookupAbort = new AbortController();
+  convPages = null;
+  resume = false;
   complete = false;
   loading = false;
   loadFailed = false;
@@ -269,26 +270,22 @@ function resetList() {
 // ---------------------------------------------------------------- conversation groups
 
 /**
- * Pages `getContactGroup` to the end: the groups, and how many conversations each holds.
+ * Reads every `getContactGroup` page (`listContactGroupItems`): the groups, and how many
+ * conversations each holds.
  * @param {number} gen
  * @param {TimClient} client
  */
 async function loadGroups(gen, client) {
-  const fromAccount = user;
   /** @type {Map<number, number>} */
   const counts = new Map();
   /** @type {ContactGroup[]} */
   let groups = [];
   let withData = 0;
-  let startIndex = 0;
-  for (;;) {
-    const page = await client.getContactGroup({ fromAccount, startIndex });
+  for await (const page of client.listContactGroupItems(user, { signal: lookupAbort.signal }).pages()) {
     if (gen !== generation) return;
     groups = page.groups;
     withData += page.items.length;
     for (const item of page.items) for (const id of item.groupIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-    if (page.complete || page.nextStartIndex === undefined || page.nextStartIndex <= startIndex) break;
-    startIndex = page.nextStartIndex;
   }
   groupsById = new Map(groups.map((g) => [g.id, g]));
   renderGroups(groups, counts, withData);
@@ -374,7 +371,7 @@ async function write(what, fn) {
   try {
     await loadGroups(gen, client);
   } catch (e) {
-    showError("Reload the conversation groups", e);
+    if (gen === generation) showError("Reload the conversation groups", e);
   }
 }
 
@@ -434,29 +431,27 @@ function changeMarks(op) {
 }
 
 /**
- * Re-reads marks and groups of the given conversations (searchContactGroup, 300 per call)
- * and updates their rows in place.
+ * Re-reads marks and groups of the given conversations (one searchContactGroup: the client
+ * splits it into calls of 300) and updates their rows in place.
  * @param {TimClient} client
  * @param {ConversationRef[]} conversations
  */
 async function refreshRows(client, conversations) {
+  if (!conversations.length) return;
   const fromAccount = user;
-  for (let i = 0; i < conversations.length; i += 300) {
-    const chunk = conversations.slice(i, i + 300);
-    const r = await client.searchContactGroup({ fromAccount, conversations: chunk });
-    if (fromAccount !== user) return;
-    const found = new Map(r.items.map((it) => [keyOf(it.conversation), it]));
-    for (const c of chunk) {
-      const row = rows.get(keyOf(c));
-      if (!row) continue;
-      const it = found.get(keyOf(c));
-      // Absent from the answer = the conversation has no marks and no groups any more.
-      row.data.marks = it?.marks;
-      row.data.customMark = it?.customMark;
-      row.data.groupIds = it?.groupIds ?? [];
-      renderBadges(row);
-      renderGroupChips(row);
-    }
+  const r = await client.searchContactGroup({ fromAccount, conversations });
+  if (fromAccount !== user) return;
+  const found = new Map(r.items.map((it) => [keyOf(it.conversation), it]));
+  for (const c of conversations) {
+    const row = rows.get(keyOf(c));
+    if (!row) continue;
+    const it = found.get(keyOf(c));
+    // Absent from the answer = the conversation has no marks and no groups any more.
+    row.data.marks = it?.marks;
+    row.data.customMark = it?.customMark;
+    row.data.groupIds = it?.groupIds ?? [];
+    renderBadges(row);
+    renderGroupChips(row);
   }
 }
 
@@ -494,6 +489,7 @@ function recheckSentinel() {
   observer.observe($.sentinel);
 }
 
+/** The next page of the package's `listConversations` (it follows and checks the cursors). */
 async function loadNextPage() {
   if (!tim || !user || loading || complete || loadFailed) return;
   const client = tim;
@@ -502,20 +498,20 @@ async function loadNextPage() {
   $.list.setAttribute("aria-busy", "true");
   setSentinel("loading", `Loading page ${pages + 1}…`);
   try {
-    const page = await client.getList({ fromAccount: user, cursor });
-    if (gen !== generation) return;
-    appendRows(page.items);
-    cursor = page.nextCursor;
-    complete = page.complete;
-    pages++;
-    if (!complete && page.items.length === 0) {
-      // An empty page that is not the last would page forever: stop and let the operator retry.
-      loadFailed = true;
-      showResult(`Page ${pages} of “${user}” was empty but not marked complete`, "partial", ["Stopped paging; press Retry to ask again."]);
+    if (!convPages || resume) {
+      convPages = client.listConversations(user, { cursor: convPages?.cursor, signal: lookupAbort.signal }).pages();
+      resume = false;
     }
+    const list = convPages;
+    const next = await list.next();
+    if (gen !== generation) return;
+    if (!next.done) appendRows(next.value.items);
+    complete = list.cursor === null;
+    pages++;
   } catch (e) {
     if (gen !== generation) return;
     loadFailed = true;
+    resume = true;
     showError(`Load conversations of “${user}” (page ${pages + 1})`, e);
   } finally {
     if (gen === generation) {

@@ -14,7 +14,7 @@ export const CODE_ADVICE = {
   30003: { what: "No such user in this app (friend service).", todo: "Check the user ID and the SDKAppID you are connected to." },
   50002: { what: "The request was refused as invalid (for example a group name that already exists).", todo: "Read the server's message below, change the value and try again." },
   30001: { what: "The friend-group request was refused as invalid (for example an unknown or duplicate group name).", todo: "Reload the friend groups and check the names." },
-  51006: { what: "Too many (or no) conversations in one mark call.", todo: "Select between 1 and 100 conversations." },
+  51006: { what: "Too many (or no) conversations in one mark call.", todo: "Select at least one conversation (the client sends them 100 per call)." },
   51008: { what: "The 1000-conversation cap is reached: at most 1000 conversations may carry marks or groups.", todo: "Clear marks or remove conversations from groups first, then retry. Nothing was applied." },
   51009: { what: "The conversation group does not exist.", todo: "It was probably deleted or renamed elsewhere (another tab or admin). The groups have been reloaded: pick one from the current list." },
   51010: { what: "Too many conversation groups: a user has at most 20.", todo: "Delete a group you no longer need, then create the new one." },

@@ -203,6 +203,10 @@ test(`pages ${BIG_N} conversations by scrolling, no duplicates, rows appended no
       for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
     }).observe({ type: "longtask" });
   });
+  // the client caches the signing endpoint's UserSig (the console keeps no cache of its own)
+  let signings = 0;
+  page.on("request", (r) => { if (r.url().endsWith("/__control/usersig")) signings++; });
+  await control(bigUrl, "requests/clear", {});
   const started = Date.now();
   await loadUser(page, BIG_USER);
   await page.waitForSelector("#list .row");
@@ -235,9 +239,13 @@ test(`pages ${BIG_N} conversations by scrolling, no duplicates, rows appended no
   // the page stays responsive: no main-thread task near a visible freeze while paging
   const longest = await page.evaluate(() => window.__longest);
   assert(longest < 250, `a ${Math.round(longest)} ms main-thread task while paging`);
+  const seen = await control(bigUrl, "requests");
+  const lists = seen["v4/recentcontact/get_list"] ?? 0;
+  assert(lists === counts.length, `${lists} get_list requests for ${counts.length} pages shown`);
+  assert(signings === 1, `${signings} signing requests for ${lists} get_list calls (the client caches the UserSig)`);
   await page.locator("#list").evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await page.screenshot({ path: join(OUT, "03-all-loaded.png") });
-  return { page, problems, note: `${keys.length} rows in ${counts.length} steps, ${Date.now() - started} ms, longest task ${Math.round(longest)} ms` };
+  return { page, problems, note: `${keys.length} rows in ${counts.length} steps (${lists} get_list, ${signings} UserSig), ${Date.now() - started} ms, longest task ${Math.round(longest)} ms` };
 });
 
 test("renames a conversation group (chips and counts follow)", async () => {
@@ -316,6 +324,45 @@ test("creates a group, adds and removes selected conversations (per-item results
   await page.waitForFunction(() => document.querySelector('#groups li[data-group="QA"] .count')?.textContent === "0");
   for (const k of keys) assert(await page.locator(`#list .row[data-key="${k}"] .chip`, { hasText: "QA" }).count() === 0, `${k} still has a QA chip`);
   return { page, problems, note: "3 added, 3 removed" };
+});
+
+test("a mark on 350 selected conversations goes out in the client's chunks (100 per mark, 300 per search)", async () => {
+  await control(bigUrl, "reset", {});
+  const { page, problems } = await openConsole(bigUrl, { user: BIG_USER });
+  await page.waitForSelector("#list .row");
+  const N = 350;
+  while ((await rowCount(page)) < N) {
+    const before = await rowCount(page);
+    await page.locator("#list").evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForFunction((n) => document.querySelectorAll("#list .row").length > n, before);
+  }
+  const keys = await page.$$eval("#list .row", (els, n) => els.slice(0, n).map((e) => {
+    const box = /** @type {HTMLInputElement} */ (e.querySelector("input[type=checkbox]"));
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+    return e.getAttribute("data-key");
+  }), N);
+  assert((await page.locator("#sel-count").textContent()) === `${N} selected`, "selection not counted");
+  await control(bigUrl, "requests/clear", {});
+  await page.selectOption("#tb-mark", "custom");
+  await page.fill("#tb-bit", "50");
+  await page.click("#tb-set");
+  const card = page.locator("#results .result[data-status=ok]", { hasText: `${N} of ${N} applied` }).first();
+  await card.waitFor();
+  assert((await card.locator("tbody tr.ok").count()) === N, "not one outcome row per conversation");
+  await page.waitForFunction((n) => document.querySelectorAll('#list .row .badge[data-mark="50"]').length === n, N);
+  for (const k of [keys[0], keys[N - 1]]) assert(await page.locator(`#list .row[data-key="${k}"] .badge[data-mark="50"]`).count() === 1, `${k} has no bit 50 badge`);
+  const seen = await control(bigUrl, "requests");
+  const marks = seen["v4/recentcontact/mark_contact"];
+  const searches = seen["v4/recentcontact/search_contact_group"];
+  assert(marks === Math.ceil(N / 100), `${marks} mark_contact requests for ${N} items`);
+  assert(searches === Math.ceil(N / 300), `${searches} search_contact_group requests for ${N} conversations`);
+  const state = await control(bigUrl, "state");
+  const bit50 = state.users[BIG_USER].marks.filter((m) => m.bits?.includes(50)).length;
+  assert(bit50 === N, `the emulator has ${bit50} conversations with bit 50`);
+  await page.screenshot({ path: join(OUT, "11-marked-350.png") });
+  await control(bigUrl, "reset", {});
+  return { page, problems, note: `${N} items: ${marks} mark_contact, ${searches} search_contact_group` };
 });
 
 test("deleting a group another tab already deleted is explained (51009)", async () => {
@@ -416,6 +463,8 @@ test("throttling that outlasts the client's retries (60007) is explained and Ret
   assert((await page.locator("#list").getAttribute("aria-busy")) === "true", "list not aria-busy while loading");
   await page.screenshot({ path: join(OUT, "09-loading.png") });
   await page.waitForFunction((n) => document.querySelectorAll("#list .row").length > n, before);
+  // Retry resumed the listing at the page that failed: nothing repeated
+  assert((await page.locator("#list .row[data-duplicate]").count()) === 0, "rows repeated after Retry");
   return { page, problems, note: `${before} → more rows after Retry (spinner seen)` };
 });
 
