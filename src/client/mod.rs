@@ -17,7 +17,7 @@ mod config;
 mod observe;
 mod options;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::api::{parse_response, Command};
@@ -231,6 +231,49 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             };
             let page = self.execute_with(&req, opts).await?;
             stream.push_page(page)?;
+        }
+    }
+
+    /// As [`Client::next_page`], for a pager behind a `RefCell` (shared with
+    /// a host's iterator object, whose `cursor` may be read while a page is
+    /// in flight): it is borrowed between awaits only, never across one.
+    ///
+    /// # Errors
+    /// As [`Client::next_page`].
+    pub async fn next_page_shared<P: Pager>(
+        &self,
+        pager: &RefCell<P>,
+        opts: &CallOptions,
+    ) -> Result<Option<P::Page>, Error> {
+        let req = pager.borrow().request();
+        let Some(req) = req else {
+            return Ok(None);
+        };
+        let page = self.execute_with(&req, opts).await?;
+        pager.borrow_mut().advance(&page)?;
+        Ok(Some(page))
+    }
+
+    /// As [`Client::next_item`], for a stream behind a `RefCell` (see
+    /// [`Client::next_page_shared`]).
+    ///
+    /// # Errors
+    /// As [`Client::next_page`].
+    pub async fn next_item_shared<P: Pager>(
+        &self,
+        stream: &RefCell<ItemStream<P>>,
+        opts: &CallOptions,
+    ) -> Result<Option<P::Item>, Error> {
+        loop {
+            if let Some(item) = stream.borrow_mut().pop() {
+                return Ok(Some(item));
+            }
+            let req = stream.borrow().next_request();
+            let Some(req) = req else {
+                return Ok(None);
+            };
+            let page = self.execute_with(&req, opts).await?;
+            stream.borrow_mut().push_page(page)?;
         }
     }
 

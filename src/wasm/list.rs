@@ -9,7 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::args::Opts;
-use super::client::{call_options_of, throw_call, Inner};
+use super::call::{call_options_of, throw_call, Inner};
 use super::convert::{from_js, throw, to_js};
 use super::runtime::{abortable, Abort};
 use crate::api::Command;
@@ -57,39 +57,21 @@ struct PageState<P: Pager> {
     pager: RefCell<P>,
 }
 
-async fn fetch<P: Pager>(shared: &Shared, req: P::Request) -> Result<P::Page, Error> {
-    abortable(
-        shared.abort.as_ref(),
-        <P::Request as Command>::ENDPOINT,
-        shared.client.execute_with(&req, &shared.opts),
-    )
-    .await
-}
-
+/// The next item, through the core's pager ([`crate::client::Client::next_item_shared`]);
+/// an abort drops the call (and its fetch).
 async fn next_item<P: Pager>(st: &ItemState<P>) -> Result<Option<P::Item>, Error> {
     let _busy = Busy::enter(&st.shared.busy)?;
-    loop {
-        if let Some(item) = st.stream.borrow_mut().pop() {
-            return Ok(Some(item));
-        }
-        let req = st.stream.borrow().next_request();
-        let Some(req) = req else {
-            return Ok(None);
-        };
-        let page = fetch::<P>(&st.shared, req).await?;
-        st.stream.borrow_mut().push_page(page)?;
-    }
+    let sh = &st.shared;
+    let next = sh.client.next_item_shared(&st.stream, &sh.opts);
+    abortable(sh.abort.as_ref(), <P::Request as Command>::ENDPOINT, next).await
 }
 
+/// The next page, as [`next_item`].
 async fn next_page<P: Pager>(st: &PageState<P>) -> Result<Option<P::Page>, Error> {
     let _busy = Busy::enter(&st.shared.busy)?;
-    let req = st.pager.borrow().request();
-    let Some(req) = req else {
-        return Ok(None);
-    };
-    let page = fetch::<P>(&st.shared, req).await?;
-    st.pager.borrow_mut().advance(&page)?;
-    Ok(Some(page))
+    let sh = &st.shared;
+    let next = sh.client.next_page_shared(&st.pager, &sh.opts);
+    abortable(sh.abort.as_ref(), <P::Request as Command>::ENDPOINT, next).await
 }
 
 fn iter_result(value: JsValue, done: bool) -> JsValue {

@@ -1,6 +1,8 @@
 //! The JavaScript boundary: converts and delegates, no Tencent semantics here.
 //!
-//! - [`client`]: the `TimClient` class, one method per command.
+//! - [`client`]: the `TimClient` class, one method per command (from the table in `crate::api`).
+//! - [`call`]: one call's options, promise, result report and error (shared with [`list`]).
+//! - [`args`]: reading arguments and option objects safely (wrong types, traps, unknown keys).
 //! - [`fetch`]: the `fetch`-based [`crate::transport::Transport`].
 //! - [`signer`]: the host `userSig` callback as a [`crate::transport::Signer`].
 //! - [`convert`]: values in and out of JS, and errors as real `Error`s.
@@ -11,6 +13,7 @@
 //! - [`runtime`]: the clock (`Date.now`, `setTimeout`) and `AbortSignal` glue.
 
 mod args;
+mod call;
 mod client;
 mod convert;
 mod fetch;
