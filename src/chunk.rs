@@ -21,6 +21,20 @@ pub struct ChunkOptions {
     pub concurrency: usize,
 }
 
+impl ChunkOptions {
+    /// Checks and builds the options: `concurrency` chunks in flight, at
+    /// least 1 (the one rule for every language).
+    ///
+    /// # Errors
+    /// [`crate::Error::invalid`] naming `concurrency` for 0.
+    pub fn new(concurrency: usize) -> Result<Self, crate::Error> {
+        if concurrency == 0 {
+            return Err(crate::Error::invalid("concurrency", "must be at least 1"));
+        }
+        Ok(ChunkOptions { concurrency })
+    }
+}
+
 impl Default for ChunkOptions {
     fn default() -> Self {
         ChunkOptions { concurrency: 1 }
@@ -28,7 +42,7 @@ impl Default for ChunkOptions {
 }
 
 /// Consecutive index ranges of at most `max` items covering `0..len`.
-pub fn chunk_ranges(len: usize, max: usize) -> Vec<Range<usize>> {
+pub(crate) fn chunk_ranges(len: usize, max: usize) -> Vec<Range<usize>> {
     let max = max.max(1);
     (0..len)
         .step_by(max)
@@ -38,7 +52,7 @@ pub fn chunk_ranges(len: usize, max: usize) -> Vec<Range<usize>> {
 
 /// Runs `futs` with at most `limit` of them in flight; returns their outputs
 /// in input order. Futures start in input order. No executor needed.
-pub async fn run_bounded<F: Future>(futs: Vec<F>, limit: usize) -> Vec<F::Output> {
+pub(crate) async fn run_bounded<F: Future>(futs: Vec<F>, limit: usize) -> Vec<F::Output> {
     let limit = limit.max(1);
     let total = futs.len();
     let mut waiting = futs.into_iter().enumerate();
@@ -81,7 +95,10 @@ fn first_of(mut list: Vec<(&ConversationRef, usize)>) -> Vec<(&ConversationRef, 
 
 /// Orders search results by the first position of their conversation in
 /// `input`; items not asked for go last, duplicates are dropped.
-pub fn order_like_input(input: &[ConversationRef], items: Vec<ContactData>) -> Vec<ContactData> {
+pub(crate) fn order_like_input(
+    input: &[ConversationRef],
+    items: Vec<ContactData>,
+) -> Vec<ContactData> {
     // Sorted lists and binary search stand in for hash maps (none in the wasm).
     let pos = first_of(input.iter().enumerate().map(|(i, c)| (c, i)).collect());
     let mut keep = vec![false; items.len()];

@@ -61,21 +61,52 @@ impl ErrorKind {
 }
 
 /// A failed call: what went wrong, where, and enough context to act on it.
+///
+/// Inside: what the phase that failed knows ([`Detail`], one shape per
+/// kind), and what every failed call carries ([`Context`]: the endpoint,
+/// the last request's `random`, the attempts, the host). The accessors
+/// below read both; a field a kind does not have reads as `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error(Box<Inner>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Inner {
-    kind: ErrorKind,
     message: String,
-    field: Option<String>,
-    code: Option<i64>,
-    info: Option<String>,
-    display: Option<String>,
-    status: Option<u16>,
+    detail: Detail,
+    context: Context,
+}
+
+/// What the failed phase knows, per kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Detail {
+    InvalidInput {
+        field: String,
+    },
+    Signing,
+    Transport {
+        status: Option<u16>,
+        unsent: bool,
+    },
+    Timeout,
+    Decode {
+        path: Option<String>,
+    },
+    Api {
+        code: i64,
+        info: String,
+        display: String,
+    },
+    Aborted,
+    Pagination {
+        field: String,
+    },
+}
+
+/// What every failed call carries, whatever the phase.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Context {
     endpoint: Option<&'static str>,
     random: Option<u32>,
-    unsent: bool,
     attempts: u32,
     delays_ms: Vec<u32>,
     retryable: bool,
@@ -83,134 +114,143 @@ struct Inner {
 }
 
 impl Error {
-    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    fn new(detail: Detail, message: impl Into<String>) -> Self {
         Error(Box::new(Inner {
-            kind,
             message: message.into(),
-            field: None,
-            code: None,
-            info: None,
-            display: None,
-            status: None,
-            endpoint: None,
-            random: None,
-            unsent: false,
-            attempts: 0,
-            delays_ms: Vec::new(),
-            retryable: false,
-            host: None,
+            detail,
+            context: Context::default(),
         }))
     }
 
     /// Invalid input for `field` (a camelCase path such as `items[3].userId`).
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        let mut e = Error::new(ErrorKind::InvalidInput, message);
-        e.0.field = Some(field.to_owned());
-        e
+        Error::new(
+            Detail::InvalidInput {
+                field: field.to_owned(),
+            },
+            message,
+        )
     }
 
     /// The signer failed.
     pub fn signing(message: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Signing, message)
+        Error::new(Detail::Signing, message)
     }
 
     /// A network failure, or an HTTP status other than 200 (`status`).
     pub fn transport(message: impl Into<String>, status: Option<u16>) -> Self {
-        let mut e = Error::new(ErrorKind::Transport, message);
-        e.0.status = status;
-        e
+        Error::new(
+            Detail::Transport {
+                status,
+                unsent: false,
+            },
+            message,
+        )
     }
 
     /// The connection could not be opened: the request certainly did not
     /// reach the server (so even a write may be sent again).
     pub fn connect(message: impl Into<String>) -> Self {
-        let mut e = Error::new(ErrorKind::Transport, message);
-        e.0.unsent = true;
-        e
+        Error::new(
+            Detail::Transport {
+                status: None,
+                unsent: true,
+            },
+            message,
+        )
     }
 
     /// The caller aborted the call.
     pub fn aborted() -> Self {
-        Error::new(ErrorKind::Aborted, "aborted by the caller")
+        Error::new(Detail::Aborted, "aborted by the caller")
     }
 
     /// A listing's cursor did not advance on a page that is not the last.
     pub fn pagination(field: &str, message: impl Into<String>) -> Self {
-        let mut e = Error::new(ErrorKind::Pagination, message);
-        e.0.field = Some(field.to_owned());
-        e
+        Error::new(
+            Detail::Pagination {
+                field: field.to_owned(),
+            },
+            message,
+        )
     }
 
     /// Records how many HTTP attempts the call made and the back-off delays
     /// (milliseconds) the client waited between them.
     pub fn with_attempts(mut self, attempts: u32, delays_ms: Vec<u32>) -> Self {
-        self.0.attempts = attempts;
-        self.0.delays_ms = delays_ms;
+        self.0.context.attempts = attempts;
+        self.0.context.delays_ms = delays_ms;
         self
     }
 
     /// Says whether the same call, made again later, may succeed under the
     /// client's retry policy (set by the client when the call ends).
     pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
-        self.0.retryable = retryable;
+        self.0.context.retryable = retryable;
         self
     }
 
     /// Records the host (`host[:port]`) the call's last request went to.
     pub(crate) fn with_host(mut self, host: Option<String>) -> Self {
-        self.0.host = host;
+        self.0.context.host = host;
         self
     }
 
     /// No answer within `ms` milliseconds.
     pub fn timeout(ms: u32) -> Self {
-        Error::new(ErrorKind::Timeout, format!("no answer within {ms} ms"))
+        Error::new(Detail::Timeout, format!("no answer within {ms} ms"))
     }
 
     /// The body could not be read as the documented JSON; `path` is where.
     pub fn decode(path: &str, message: impl Into<String>) -> Self {
-        let mut e = Error::new(ErrorKind::Decode, message);
-        if !path.is_empty() && path != "." {
-            e.0.field = Some(path.to_owned());
-        }
-        e
+        let path = (!path.is_empty() && path != ".").then(|| path.to_owned());
+        Error::new(Detail::Decode { path }, message)
     }
 
     /// Puts the field or JSON path under `prefix` (`StandardMark` under
     /// `ContactItem[3]` is `ContactItem[3].StandardMark`). Callers format
     /// the prefix only on the error path.
     pub(crate) fn under(mut self, prefix: &str) -> Self {
-        self.0.field = Some(match self.0.field.take() {
-            Some(field) if !field.is_empty() => format!("{prefix}.{field}"),
-            _ => prefix.to_owned(),
-        });
+        let put = |field: &str| {
+            if field.is_empty() {
+                prefix.to_owned()
+            } else {
+                format!("{prefix}.{field}")
+            }
+        };
+        match &mut self.0.detail {
+            Detail::InvalidInput { field } | Detail::Pagination { field } => *field = put(field),
+            Detail::Decode { path } => *path = Some(put(path.as_deref().unwrap_or(""))),
+            _ => {}
+        }
         self
     }
 
     /// The server answered `ErrorCode` `code` with `ErrorInfo` `info`.
     pub fn api(code: i64, info: &str, display: &str) -> Self {
-        let mut e = Error::new(
-            ErrorKind::Api,
-            format!(
-                "Tencent IM error {code}: {}",
-                if info.is_empty() {
-                    crate::limits::describe_code(code)
-                } else {
-                    info
-                }
-            ),
+        let message = format!(
+            "Tencent IM error {code}: {}",
+            if info.is_empty() {
+                crate::limits::describe_code(code)
+            } else {
+                info
+            }
         );
-        e.0.code = Some(code);
-        e.0.info = Some(info.to_owned());
-        e.0.display = Some(display.to_owned());
-        e
+        Error::new(
+            Detail::Api {
+                code,
+                info: info.to_owned(),
+                display: display.to_owned(),
+            },
+            message,
+        )
     }
 
     /// Attaches the endpoint (`v4/recentcontact/get_list`) and request `random`.
     pub fn at(mut self, endpoint: &'static str, random: Option<u32>) -> Self {
-        self.0.endpoint = Some(endpoint);
+        self.0.context.endpoint = Some(endpoint);
         if random.is_some() {
-            self.0.random = random;
+            self.0.context.random = random;
         }
         self
     }
@@ -228,59 +268,87 @@ impl Error {
         };
         let inner = &mut *self.0;
         clean(&mut inner.message);
-        for text in [&mut inner.field, &mut inner.info, &mut inner.display]
-            .into_iter()
-            .flatten()
-        {
-            clean(text);
+        match &mut inner.detail {
+            Detail::InvalidInput { field } | Detail::Pagination { field } => clean(field),
+            Detail::Decode { path: Some(path) } => clean(path),
+            Detail::Api { info, display, .. } => {
+                clean(info);
+                clean(display);
+            }
+            _ => {}
         }
         self
     }
 
     /// Which phase failed.
     pub fn kind(&self) -> ErrorKind {
-        self.0.kind
+        match self.0.detail {
+            Detail::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Detail::Signing => ErrorKind::Signing,
+            Detail::Transport { .. } => ErrorKind::Transport,
+            Detail::Timeout => ErrorKind::Timeout,
+            Detail::Decode { .. } => ErrorKind::Decode,
+            Detail::Api { .. } => ErrorKind::Api,
+            Detail::Aborted => ErrorKind::Aborted,
+            Detail::Pagination { .. } => ErrorKind::Pagination,
+        }
     }
     /// Human-readable description (never contains the UserSig).
     pub fn message(&self) -> &str {
         &self.0.message
     }
-    /// The input field (invalid input) or JSON path (decode) at fault.
+    /// The input field (invalid input, pagination) or JSON path (decode) at fault.
     pub fn field(&self) -> Option<&str> {
-        self.0.field.as_deref()
+        match &self.0.detail {
+            Detail::InvalidInput { field } | Detail::Pagination { field } => Some(field),
+            Detail::Decode { path } => path.as_deref(),
+            _ => None,
+        }
     }
     /// Tencent's `ErrorCode` for API errors.
     pub fn code(&self) -> Option<i64> {
-        self.0.code
+        match &self.0.detail {
+            Detail::Api { code, .. } => Some(*code),
+            _ => None,
+        }
     }
     /// Tencent's `ErrorInfo` for API errors.
     pub fn info(&self) -> Option<&str> {
-        self.0.info.as_deref()
+        match &self.0.detail {
+            Detail::Api { info, .. } => Some(info),
+            _ => None,
+        }
     }
     /// Tencent's `ErrorDisplay` for API errors.
     pub fn display(&self) -> Option<&str> {
-        self.0.display.as_deref()
+        match &self.0.detail {
+            Detail::Api { display, .. } => Some(display),
+            _ => None,
+        }
     }
     /// The HTTP status for transport errors caused by a non-200 answer.
     pub fn status(&self) -> Option<u16> {
-        self.0.status
+        match &self.0.detail {
+            Detail::Transport { status, .. } => *status,
+            _ => None,
+        }
     }
     /// The endpoint path, e.g. `v4/recentcontact/get_list`.
     pub fn endpoint(&self) -> Option<&'static str> {
-        self.0.endpoint
+        self.0.context.endpoint
     }
     /// The `random` query value of the request, to match server logs.
     pub fn random(&self) -> Option<u32> {
-        self.0.random
+        self.0.context.random
     }
 
     /// How many HTTP attempts the call made (0 when nothing was sent).
     pub fn attempts(&self) -> u32 {
-        self.0.attempts
+        self.0.context.attempts
     }
     /// The back-off delays waited between attempts, in milliseconds.
     pub fn delays_ms(&self) -> &[u32] {
-        &self.0.delays_ms
+        &self.0.context.delays_ms
     }
 
     /// True when making the same call again later may succeed under the
@@ -289,34 +357,35 @@ impl Error {
     /// certainly took no effect (or the policy retries such writes anyway).
     /// The client had already retried as far as its policy allowed.
     pub fn is_retryable(&self) -> bool {
-        self.0.retryable
+        self.0.context.retryable
     }
 
     /// The host (`host[:port]`) the call's last request went to: the
     /// region's backup host after a failover.
     pub fn host(&self) -> Option<&str> {
-        self.0.host.as_deref()
+        self.0.context.host.as_deref()
     }
 
     /// True when the request certainly did not reach the server: invalid
     /// input, a signing failure, or a connection that could not be opened.
     pub fn not_sent(&self) -> bool {
-        self.0.unsent || matches!(self.0.kind, ErrorKind::InvalidInput | ErrorKind::Signing)
+        matches!(
+            self.0.detail,
+            Detail::InvalidInput { .. } | Detail::Signing | Detail::Transport { unsent: true, .. }
+        )
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.0.field, self.0.kind) {
-            (Some(field), ErrorKind::InvalidInput) => {
-                write!(f, "invalid `{field}`: {}", self.0.message)
-            }
-            (Some(path), ErrorKind::Decode) => {
+        match &self.0.detail {
+            Detail::InvalidInput { field } => write!(f, "invalid `{field}`: {}", self.0.message),
+            Detail::Decode { path: Some(path) } => {
                 write!(f, "cannot decode response at `{path}`: {}", self.0.message)
             }
             _ => f.write_str(&self.0.message),
         }?;
-        if let Some(endpoint) = self.0.endpoint {
+        if let Some(endpoint) = self.0.context.endpoint {
             write!(f, " ({endpoint})")?;
         }
         Ok(())

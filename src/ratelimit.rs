@@ -81,6 +81,27 @@ impl RateLimiter {
         RateLimiter::with_burst(cps, (cps / 10).max(1))
     }
 
+    /// Checks and builds a limiter: `calls_per_second` per endpoint and at
+    /// most `burst` calls back to back (default a tenth of the rate). The one
+    /// rule for every language: both at least 1 (`RateLimiter::new` and
+    /// `with_burst` round 0 up to 1 instead).
+    ///
+    /// # Errors
+    /// [`crate::Error::invalid`] naming `callsPerSecond` or `burst`.
+    pub fn try_new(calls_per_second: u32, burst: Option<u32>) -> Result<Self, crate::Error> {
+        if calls_per_second == 0 {
+            return Err(crate::Error::invalid(
+                "callsPerSecond",
+                "must be at least 1 (pass rateLimit: false to turn pacing off)",
+            ));
+        }
+        match burst {
+            Some(0) => Err(crate::Error::invalid("burst", "must be at least 1")),
+            Some(b) => Ok(RateLimiter::with_burst(calls_per_second, b)),
+            None => Ok(RateLimiter::new(calls_per_second)),
+        }
+    }
+
     /// As [`RateLimiter::new`] with an explicit burst size.
     pub fn with_burst(calls_per_second: u32, burst: u32) -> Self {
         RateLimiter {

@@ -52,6 +52,33 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Checks and builds a policy (the one rule for every language):
+    /// `max_attempts` counts the first attempt and is at least 1; `None`
+    /// keeps the default of that field.
+    ///
+    /// # Errors
+    /// [`Error::invalid`] naming `retry.maxAttempts` for 0.
+    pub fn new(
+        max_attempts: Option<u32>,
+        base_delay_ms: Option<u32>,
+        max_delay_ms: Option<u32>,
+        retry_non_idempotent: bool,
+    ) -> Result<Self, Error> {
+        let d = RetryPolicy::default();
+        if max_attempts == Some(0) {
+            return Err(Error::invalid(
+                "retry.maxAttempts",
+                "must be at least 1 (1 = no retry)",
+            ));
+        }
+        Ok(RetryPolicy {
+            max_attempts: max_attempts.unwrap_or(d.max_attempts),
+            base_delay_ms: base_delay_ms.unwrap_or(d.base_delay_ms),
+            max_delay_ms: max_delay_ms.unwrap_or(d.max_delay_ms),
+            retry_non_idempotent,
+        })
+    }
+
     /// One attempt, never retried.
     pub fn none() -> Self {
         RetryPolicy {
@@ -154,6 +181,39 @@ mod tests {
 
     fn p() -> RetryPolicy {
         RetryPolicy::default()
+    }
+
+    #[test]
+    fn one_rule_for_options_in_every_language() {
+        assert_eq!(
+            RetryPolicy::new(Some(0), None, None, false)
+                .unwrap_err()
+                .field(),
+            Some("retry.maxAttempts")
+        );
+        assert_eq!(
+            RetryPolicy::new(None, Some(5), None, true).unwrap(),
+            RetryPolicy {
+                base_delay_ms: 5,
+                retry_non_idempotent: true,
+                ..RetryPolicy::default()
+            }
+        );
+        assert_eq!(
+            crate::chunk::ChunkOptions::new(0).unwrap_err().field(),
+            Some("concurrency")
+        );
+        assert_eq!(crate::chunk::ChunkOptions::new(3).unwrap().concurrency, 3);
+        let e = crate::ratelimit::RateLimiter::try_new(0, None).unwrap_err();
+        assert_eq!(e.field(), Some("callsPerSecond"));
+        let e = crate::ratelimit::RateLimiter::try_new(5, Some(0)).unwrap_err();
+        assert_eq!(e.field(), Some("burst"));
+        assert_eq!(
+            crate::ratelimit::RateLimiter::try_new(5, None)
+                .unwrap()
+                .calls_per_second(),
+            5
+        );
     }
 
     #[test]

@@ -59,7 +59,7 @@ struct State {
     current: Option<(String, u64)>,
     fetching: bool,
     generation: u64,
-    last: Option<Result<CachedSig, String>>,
+    last: Option<Result<CachedSig, SignFailure>>,
     waiters: Vec<Waker>,
 }
 
@@ -127,14 +127,14 @@ impl SigCache {
     /// fetched.
     ///
     /// # Errors
-    /// The signer's message, or a message about an empty answer.
+    /// [`SignFailure`]: the signer failed, or answered an empty UserSig.
     pub async fn get<S: Signer + ?Sized>(
         &self,
         signer: &S,
         identifier: &str,
         now_ms: u64,
         replace: Option<&str>,
-    ) -> Result<CachedSig, String> {
+    ) -> Result<CachedSig, SignFailure> {
         loop {
             let generation = {
                 let mut s = self.state.borrow_mut();
@@ -211,17 +211,37 @@ impl SigCache {
     }
 }
 
-/// The message of a signer that answered with an empty UserSig.
-pub(crate) const EMPTY_USERSIG: &str = "the signer returned an empty UserSig";
+/// Why no UserSig came from the signer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignFailure {
+    /// The signer answered with an empty UserSig.
+    Empty,
+    /// The signer failed with this message (which must not hold a UserSig).
+    Signer(String),
+}
 
-/// Asks the signer once; an empty answer is a failure ([`EMPTY_USERSIG`]).
-pub(crate) async fn sign_once<S: Signer + ?Sized>(
+impl SignFailure {
+    /// The call's error: [`crate::ErrorKind::Signing`], nothing was sent.
+    pub fn into_error(self) -> Error {
+        match self {
+            SignFailure::Empty => Error::signing("the signer returned an empty UserSig"),
+            SignFailure::Signer(msg) => Error::signing(format!("the signer failed: {msg}")),
+        }
+    }
+}
+
+/// Asks the signer once; an empty answer is [`SignFailure::Empty`].
+///
+/// # Errors
+/// [`SignFailure`]: the signer failed, or answered an empty UserSig.
+pub async fn sign_once<S: Signer + ?Sized>(
     signer: &S,
     identifier: &str,
-) -> Result<String, String> {
+) -> Result<String, SignFailure> {
     match signer.sign(identifier).await {
-        Ok(sig) if sig.is_empty() => Err(EMPTY_USERSIG.to_owned()),
-        other => other,
+        Ok(sig) if sig.is_empty() => Err(SignFailure::Empty),
+        Ok(sig) => Ok(sig),
+        Err(msg) => Err(SignFailure::Signer(msg)),
     }
 }
 

@@ -115,7 +115,7 @@ struct Ticket {
 /// The `TLS.sig` value: standard base64 of HMAC-SHA256 over the content lines.
 ///
 /// `userbuf` is the optional raw user buffer (not used by IM REST).
-pub fn hmac_sig(
+pub(crate) fn hmac_sig(
     secret_key: &str,
     sdk_app_id: u32,
     identifier: &str,

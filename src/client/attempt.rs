@@ -299,8 +299,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 *call_sig = Some(sig);
                 Ok(usersig)
             }
-            Err(msg) if msg == crate::sigcache::EMPTY_USERSIG => Err(Error::signing(msg)),
-            Err(msg) => Err(Error::signing(format!("the signer failed: {msg}"))),
+            Err(failure) => Err(failure.into_error()),
         }
     }
 }

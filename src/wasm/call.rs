@@ -38,13 +38,10 @@ pub(crate) fn call_options_of(o: Option<&Opts>) -> Result<PerCall, Error> {
     };
     let abort = Abort::parse(o.value("signal")?)?;
     let timeout_ms = o.u32("timeoutMs")?;
-    let concurrency = o.u32("concurrency")?;
-    if concurrency == Some(0) {
-        return Err(Error::invalid(
-            &o.field("concurrency"),
-            "must be at least 1",
-        ));
-    }
+    let chunks = match o.u32("concurrency")? {
+        Some(n) => ChunkOptions::new(n as usize)?,
+        None => ChunkOptions::default(),
+    };
     let cancel = abort.clone().map(|a| {
         let f: Rc<dyn Fn() -> bool> = Rc::new(move || a.aborted());
         f
@@ -54,9 +51,7 @@ pub(crate) fn call_options_of(o: Option<&Opts>) -> Result<PerCall, Error> {
         core: CallOptions {
             timeout_ms,
             cancel,
-            chunks: ChunkOptions {
-                concurrency: concurrency.map_or(1, |c| c as usize),
-            },
+            chunks,
             report: None,
         },
     })

@@ -147,20 +147,12 @@ fn parse_rate_limit(v: &JsValue) -> Result<Option<Rc<CoreRateLimiter>>, Error> {
         ));
     }
     let o = Opts::required(v, "rateLimit", &["callsPerSecond", "burst"])?;
-    let at_least_one = |key: &str| -> Result<Option<u32>, Error> {
-        match o.u32(key)? {
-            Some(0) => Err(Error::invalid(
-                &o.field(key),
-                "must be at least 1 (pass rateLimit: false to turn pacing off)",
-            )),
-            n => Ok(n),
-        }
-    };
-    let cps = at_least_one("callsPerSecond")?.unwrap_or(crate::limits::CALLS_PER_SECOND);
-    Ok(Some(Rc::new(match at_least_one("burst")? {
-        Some(burst) => CoreRateLimiter::with_burst(cps, burst),
-        None => CoreRateLimiter::new(cps),
-    })))
+    let cps = o
+        .u32("callsPerSecond")?
+        .unwrap_or(crate::limits::CALLS_PER_SECOND);
+    let limiter = CoreRateLimiter::try_new(cps, o.u32("burst")?)
+        .map_err(|e| Error::invalid(&o.field(e.field().unwrap_or("")), e.message()))?;
+    Ok(Some(Rc::new(limiter)))
 }
 
 /// `failover`: absent = the region's backup host (none with `baseUrl`),
@@ -184,9 +176,8 @@ fn parse_failover(
 }
 
 fn parse_retry(v: &JsValue) -> Result<RetryPolicy, Error> {
-    let mut policy = RetryPolicy::default();
     if v.is_undefined() {
-        return Ok(policy);
+        return Ok(RetryPolicy::default());
     }
     if v.as_bool() == Some(false) {
         return Ok(RetryPolicy::none());
@@ -201,20 +192,12 @@ fn parse_retry(v: &JsValue) -> Result<RetryPolicy, Error> {
             "retryNonIdempotent",
         ],
     )?;
-    if let Some(n) = o.u32("maxAttempts")? {
-        if n == 0 {
-            return Err(Error::invalid("retry.maxAttempts", "must be at least 1"));
-        }
-        policy.max_attempts = n;
-    }
-    if let Some(n) = o.u32("baseDelayMs")? {
-        policy.base_delay_ms = n;
-    }
-    if let Some(n) = o.u32("maxDelayMs")? {
-        policy.max_delay_ms = n;
-    }
-    policy.retry_non_idempotent = o.bool("retryNonIdempotent")?.unwrap_or(false);
-    Ok(policy)
+    RetryPolicy::new(
+        o.u32("maxAttempts")?,
+        o.u32("baseDelayMs")?,
+        o.u32("maxDelayMs")?,
+        o.bool("retryNonIdempotent")?.unwrap_or(false),
+    )
 }
 
 impl TimClient {

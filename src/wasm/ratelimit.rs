@@ -48,19 +48,13 @@ impl RateLimiter {
     ) -> Result<RateLimiter, JsValue> {
         let read = || -> Result<Core, Error> {
             let options = options.unwrap_or(JsValue::UNDEFINED);
-            let o = Opts::new(&options, "options", &["callsPerSecond", "burst"])?;
-            let at_least_one = |key: &str| -> Result<Option<u32>, Error> {
-                let Some(o) = &o else { return Ok(None) };
-                match o.u32(key)? {
-                    Some(0) => Err(Error::invalid(key, "must be at least 1")),
-                    v => Ok(v),
-                }
+            let Some(o) = Opts::new(&options, "options", &["callsPerSecond", "burst"])? else {
+                return Ok(Core::new(crate::limits::CALLS_PER_SECOND));
             };
-            let cps = at_least_one("callsPerSecond")?.unwrap_or(crate::limits::CALLS_PER_SECOND);
-            Ok(match at_least_one("burst")? {
-                Some(b) => Core::with_burst(cps, b),
-                None => Core::new(cps),
-            })
+            let cps = o
+                .u32("callsPerSecond")?
+                .unwrap_or(crate::limits::CALLS_PER_SECOND);
+            Core::try_new(cps, o.u32("burst")?)
         };
         let inner = Rc::new(read().map_err(|e| throw(&e))?);
         let id = NEXT_ID.with(|n| {
