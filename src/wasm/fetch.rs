@@ -17,44 +17,7 @@ use crate::transport::{
     Entropy, HttpRequest, HttpResponse, Transport, TransportError, CONTENT_TYPE,
 };
 
-#[wasm_bindgen(inline_js = r#"
-export function tim_call_fetch(fetch, url, body, type, signal) {
-  return fetch(url, { method: "POST", headers: { "Content-Type": type }, body, signal });
-}
-export function tim_global_fetch(request) {
-  return globalThis.fetch(request);
-}
-// The response and its body as one promise (one await in the wasm per request).
-export function tim_fetch_read(promise) {
-  return Promise.resolve(promise).then((r) => {
-    if (typeof r !== "object" || r === null || typeof r.arrayBuffer !== "function") {
-      throw new Error("the fetch option resolved to something that is not a Response");
-    }
-    const status = Number(r.status);
-    return Promise.resolve(r.arrayBuffer()).then((b) => [status, tim_bytes(b)]);
-  });
-}
-// The body as a Uint8Array: an ArrayBuffer (also from another realm) or a view of one. Anything
-// else is an error, not bytes made up from it (a number would become that many zeros).
-function tim_bytes(b) {
-  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  const tag = Object.prototype.toString.call(b);
-  if (tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") return new Uint8Array(b);
-  throw new Error("the fetch option's Response.arrayBuffer() did not give an ArrayBuffer");
-}
-export function tim_abort_after(controller, ms) {
-  const timer = { fired: false, id: undefined };
-  timer.id = setTimeout(() => {
-    timer.fired = true;
-    controller.abort();
-  }, ms);
-  return timer;
-}
-export function tim_clear_timer(timer) {
-  clearTimeout(timer.id);
-  return timer.fired;
-}
-"#)]
+#[wasm_bindgen(module = "/src/wasm/js/fetch.js")]
 extern "C" {
     /// Calls a caller's `fetch` with the request (the init object is built
     /// in JS: one boundary call instead of one per property).
