@@ -179,22 +179,9 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     TransportError::Aborted => Error::aborted(),
                 }),
             };
-            let err = match result {
-                Ok(()) => {
-                    if let Some(o) = &self.observer {
-                        o.on_response(&ResponseEvent {
-                            endpoint,
-                            random,
-                            attempt,
-                            status,
-                            duration_ms: self.clock.now_ms().saturating_sub(started),
-                            error: None,
-                        });
-                    }
-                    return Ok(());
-                }
-                Err(e) => fail(e, attempt, &delays, Some(random)),
-            };
+            let err = result
+                .err()
+                .map(|e| fail(e, attempt, &delays, Some(random)));
             if let Some(o) = &self.observer {
                 o.on_response(&ResponseEvent {
                     endpoint,
@@ -202,9 +189,12 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                     attempt,
                     status,
                     duration_ms: self.clock.now_ms().saturating_sub(started),
-                    error: Some(&err),
+                    error: err.as_ref(),
                 });
             }
+            let Some(err) = err else {
+                return Ok(());
+            };
             let delay = if fail_over && !on_backup && !failed_over {
                 // Straight to the backup, outside the retry budget, once per call.
                 failed_over = true;

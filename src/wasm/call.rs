@@ -62,7 +62,7 @@ pub(crate) fn parse_call_options(options: &JsValue) -> Result<PerCall, Error> {
     call_options_of(o.as_ref())
 }
 
-#[wasm_bindgen(module = "/src/wasm/js/client.js")]
+#[wasm_bindgen(module = "/src/wasm/js/call.js")]
 extern "C" {
     /// Defines `random` (when known) and `attempts` on `obj`, read-only and
     /// non-enumerable (one boundary call instead of six).
