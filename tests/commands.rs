@@ -1053,3 +1053,21 @@ fn sns_group_get_with_friends_gives_an_empty_list_for_a_group_without_one() {
     let r = block_on(c.sns_group_get(&without)).unwrap();
     assert_eq!(r.groups[0].friends, None);
 }
+
+#[test]
+fn the_emulator_serves_every_command_of_the_table() {
+    for c in tim_contacts::api::COMMANDS {
+        let (service, command) = c
+            .endpoint
+            .strip_prefix("v4/")
+            .and_then(|p| p.split_once('/'))
+            .unwrap();
+        let served = tim_emulator::commands::Command::parse(service, command)
+            .unwrap_or_else(|| panic!("the emulator has no handler for {}", c.endpoint));
+        assert_eq!(served.path(), &c.endpoint[3..]);
+    }
+    assert_eq!(
+        tim_emulator::commands::Command::ALL.len(),
+        tim_contacts::api::COMMANDS.len()
+    );
+}

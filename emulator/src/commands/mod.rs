@@ -1,4 +1,4 @@
-//! The eleven REST commands, as pure functions over [`State`], grouped by
+//! The REST commands, as pure functions over [`State`], grouped by
 //! command family: what a handler is given (a parsed JSON object, the user it
 //! names, a [`Ctx`]) and what it returns (the answer's data fields; the core adds
 //! the envelope `ActionStatus`, `ErrorCode`, `ErrorInfo`, `ErrorDisplay`).
@@ -11,8 +11,8 @@
 //! | `sns.rs` | sns/group_add, sns/group_delete, sns/group_get |
 //! | `wire.rs` | reading request fields, writing the item shapes they share |
 //!
-//! A 12th command is a variant of [`Command`] (its path, family and whether it
-//! writes), one arm in [`handle`] and its handler in the family's file.
+//! A new command is one row in [`emulator_commands!`] (its variant, path,
+//! family, whether it writes, its handler) and its handler in the family's file.
 
 mod groups;
 mod marks;
@@ -20,7 +20,7 @@ mod recentcontact;
 mod sns;
 mod wire;
 
-use crate::state::State;
+use crate::state::{State, User};
 use serde_json::{Map, Value};
 
 pub use wire::standard_mark;
@@ -70,71 +70,87 @@ impl Family {
     }
 }
 
-/// The supported commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Command {
-    /// recentcontact/get_list
-    GetList,
-    /// recentcontact/delete
-    Delete,
-    /// recentcontact/create_contact_group
-    CreateContactGroup,
-    /// recentcontact/del_contact_group
-    DelContactGroup,
-    /// recentcontact/update_contact_group
-    UpdateContactGroup,
-    /// recentcontact/search_contact_group
-    SearchContactGroup,
-    /// recentcontact/mark_contact
-    MarkContact,
-    /// recentcontact/get_contact_group
-    GetContactGroup,
-    /// sns/group_get
-    SnsGroupGet,
-    /// sns/group_add
-    SnsGroupAdd,
-    /// sns/group_delete
-    SnsGroupDelete,
-}
-
-impl Command {
-    /// Look up `service/command`.
-    pub fn parse(service: &str, command: &str) -> Option<Command> {
-        Some(match (service, command) {
-            ("recentcontact", "get_list") => Command::GetList,
-            ("recentcontact", "delete") => Command::Delete,
-            ("recentcontact", "create_contact_group") => Command::CreateContactGroup,
-            ("recentcontact", "del_contact_group") => Command::DelContactGroup,
-            ("recentcontact", "update_contact_group") => Command::UpdateContactGroup,
-            ("recentcontact", "search_contact_group") => Command::SearchContactGroup,
-            ("recentcontact", "mark_contact") => Command::MarkContact,
-            ("recentcontact", "get_contact_group") => Command::GetContactGroup,
-            ("sns", "group_get") => Command::SnsGroupGet,
-            ("sns", "group_add") => Command::SnsGroupAdd,
-            ("sns", "group_delete") => Command::SnsGroupDelete,
-            _ => return None,
-        })
-    }
-
-    /// Family of this command.
-    pub fn family(self) -> Family {
-        match self {
-            Command::SnsGroupGet | Command::SnsGroupAdd | Command::SnsGroupDelete => Family::Sns,
-            _ => Family::RecentContact,
+/// The one table of the emulator's commands: variant, `service/command`
+/// path, family, whether it writes, and its handler (`body, user, ctx`).
+/// The enum, its lookup and the dispatch in [`handle`] come from it.
+macro_rules! emulator_commands {
+    ($m:ident) => {
+        $m! {
+            GetList, "recentcontact", "get_list", RecentContact, read, |b, u, c| recentcontact::get_list(b, u, c);
+            Delete, "recentcontact", "delete", RecentContact, write, |b, u, _c| recentcontact::delete(b, u);
+            CreateContactGroup, "recentcontact", "create_contact_group", RecentContact, write, |b, u, c| groups::create_contact_group(b, u, c);
+            DelContactGroup, "recentcontact", "del_contact_group", RecentContact, write, |b, u, c| groups::del_contact_group(b, u, c);
+            UpdateContactGroup, "recentcontact", "update_contact_group", RecentContact, write, |b, u, c| groups::update_contact_group(b, u, c);
+            SearchContactGroup, "recentcontact", "search_contact_group", RecentContact, read, |b, u, c| recentcontact::search_contact_group(b, u, c);
+            MarkContact, "recentcontact", "mark_contact", RecentContact, write, |b, u, c| marks::mark_contact(b, u, c);
+            GetContactGroup, "recentcontact", "get_contact_group", RecentContact, read, |b, u, c| recentcontact::get_contact_group(b, u, c);
+            SnsGroupGet, "sns", "group_get", Sns, read, |b, u, _c| sns::group_get(b, u);
+            SnsGroupAdd, "sns", "group_add", Sns, write, |b, u, c| sns::group_add(b, u, c);
+            SnsGroupDelete, "sns", "group_delete", Sns, write, |b, u, _c| sns::group_delete(b, u);
         }
-    }
-
-    /// True for commands that change state.
-    pub fn is_write(self) -> bool {
-        !matches!(
-            self,
-            Command::GetList
-                | Command::SearchContactGroup
-                | Command::GetContactGroup
-                | Command::SnsGroupGet
-        )
-    }
+    };
 }
+
+macro_rules! command_enum {
+    ($($variant:ident, $service:literal, $command:literal, $family:ident, $rw:ident, |$b:ident, $u:ident, $c:ident| $handler:expr;)*) => {
+        /// The supported commands (from the table in [`emulator_commands!`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $(
+                #[doc = concat!("`v4/", $service, "/", $command, "`")]
+                $variant,
+            )*
+        }
+
+        impl Command {
+            /// Every command, in the table's order.
+            pub const ALL: &'static [Command] = &[$(Command::$variant),*];
+
+            /// Look up `service/command`.
+            pub fn parse(service: &str, command: &str) -> Option<Command> {
+                match (service, command) {
+                    $(($service, $command) => Some(Command::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The `service/command` path.
+            pub fn path(self) -> &'static str {
+                match self {
+                    $(Command::$variant => concat!($service, "/", $command),)*
+                }
+            }
+
+            /// Family of this command.
+            pub fn family(self) -> Family {
+                match self {
+                    $(Command::$variant => Family::$family,)*
+                }
+            }
+
+            /// True for commands that change state.
+            pub fn is_write(self) -> bool {
+                match self {
+                    $(Command::$variant => command_enum!(@writes $rw),)*
+                }
+            }
+
+        }
+
+        /// Runs `cmd`'s handler for the user the request names.
+        fn dispatch(cmd: Command, body: &Obj, user: &mut User, ctx: &Ctx<'_>) -> R<Obj> {
+            match cmd {
+                $(Command::$variant => {
+                    let ($b, $u, $c) = (body, user, ctx);
+                    $handler
+                })*
+            }
+        }
+    };
+    (@writes read) => { false };
+    (@writes write) => { true };
+}
+emulator_commands!(command_enum);
 
 /// Limits enforced by the handlers (all configurable).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,17 +220,5 @@ pub fn handle(cmd: Command, body: &Obj, state: &mut State, ctx: &Ctx<'_>) -> R<O
             format!("From_Account {from} does not exist"),
         )
     })?;
-    match cmd {
-        Command::GetList => recentcontact::get_list(body, user, ctx),
-        Command::Delete => recentcontact::delete(body, user),
-        Command::CreateContactGroup => groups::create_contact_group(body, user, ctx),
-        Command::DelContactGroup => groups::del_contact_group(body, user, ctx),
-        Command::UpdateContactGroup => groups::update_contact_group(body, user, ctx),
-        Command::SearchContactGroup => recentcontact::search_contact_group(body, user, ctx),
-        Command::MarkContact => marks::mark_contact(body, user, ctx),
-        Command::GetContactGroup => recentcontact::get_contact_group(body, user, ctx),
-        Command::SnsGroupGet => sns::group_get(body, user),
-        Command::SnsGroupAdd => sns::group_add(body, user, ctx),
-        Command::SnsGroupDelete => sns::group_delete(body, user),
-    }
+    dispatch(cmd, body, user, ctx)
 }
