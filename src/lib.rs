@@ -21,8 +21,10 @@
 //! | [`paging`] | pagers for `get_list` and `get_contact_group`, item streams |
 //! | [`chunk`] | splitting batches into compliant calls, merging the answers |
 //! | [`client`] | `Client`: config, signing, retries, pacing, one generic `execute`, one method per command |
+//! | [`bulk`] | snapshots of a user (format v1), plans from live to desired, export / apply / verify of one user |
 
 pub mod api;
+pub mod bulk;
 pub mod chunk;
 pub mod client;
 mod codec;
