@@ -506,3 +506,94 @@ fn removals_come_before_deletes_and_deleted_groups_are_not_emptied_first() {
         ]
     );
 }
+
+/// `schema/snapshot.v1.json` says what the Rust types accept: for each
+/// object of a full snapshot, the schema's properties are exactly the keys
+/// written, a key in `required` cannot be left out while any other can, and
+/// an unknown key is refused (`additionalProperties: false`).
+#[test]
+fn the_json_schema_matches_the_rust_types() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../../schema/snapshot.v1.json")).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let full = Snapshot {
+        version: 1,
+        user: "alice".into(),
+        conversations: Some(vec![
+            SnapshotConversation {
+                conversation: ConversationRef::c2c("bob"),
+                marks: Some("1001".into()),
+                custom_mark: Some("vip".into()),
+                groups: Some(vec!["Work".into()]),
+            },
+            SnapshotConversation {
+                conversation: ConversationRef::group("@TGS#1"),
+                marks: Some(String::new()),
+                custom_mark: Some(String::new()),
+                groups: Some(vec![]),
+            },
+        ]),
+        conversation_groups: Some(vec!["Work".into()]),
+        friend_groups: Some(vec![SnapshotFriendGroup {
+            name: "Colleagues".into(),
+            friends: vec!["bob".into()],
+        }]),
+    };
+    let doc = serde_json::to_value(&full).unwrap();
+    let defs = &schema["$defs"];
+    let refs = defs["conversationRef"]["oneOf"].as_array().unwrap();
+    let objects: [(&str, &serde_json::Value); 5] = [
+        ("", &schema),
+        ("/conversations/0", &defs["conversation"]),
+        ("/conversations/0/conversation", &refs[0]),
+        ("/conversations/1/conversation", &refs[1]),
+        ("/friendGroups/0", &defs["friendGroup"]),
+    ];
+    let parses = |v: &serde_json::Value| parse_snapshot(&v.to_string());
+    assert!(parses(&doc).is_ok());
+    for (pointer, node) in objects {
+        let written: BTreeSet<&String> = doc
+            .pointer(pointer)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        let declared: BTreeSet<&String> = node["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(written, declared, "properties of {pointer:?}");
+        assert_eq!(node["additionalProperties"], false, "{pointer:?}");
+        let required: BTreeSet<&str> = node["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        for key in declared {
+            let mut without = doc.clone();
+            without
+                .pointer_mut(pointer)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .remove(key);
+            let result = parses(&without);
+            assert_eq!(
+                result.is_err(),
+                required.contains(key.as_str()),
+                "{pointer}/{key} without it: {result:?}"
+            );
+        }
+        let mut extra = doc.clone();
+        extra
+            .pointer_mut(pointer)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert("zzz".into(), serde_json::json!(1));
+        assert!(parses(&extra).is_err(), "{pointer}: an unknown key");
+    }
+    assert_eq!(schema["properties"]["version"]["const"], 1);
+}
