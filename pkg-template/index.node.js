@@ -32,5 +32,7 @@ export {
   encodeStandardMarks,
   genUserSig,
   isTimError,
+  planSnapshot,
+  validateSnapshot,
   verifyUserSig,
 } from "./tim_contacts_node.js";

@@ -21,5 +21,7 @@ export {
   encodeStandardMarks,
   genUserSig,
   isTimError,
+  planSnapshot,
+  validateSnapshot,
   verifyUserSig,
 } from "./tim_contacts.js";

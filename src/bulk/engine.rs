@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::{plan, Plan, Step};
 use super::snapshot::{validate_snapshot, Snapshot};
-use super::state::{sorted, ConvData, State};
+use super::state::{last_by_key, sort_with, sorted, ConvData, State};
 use crate::client::{CallOptions, Client};
 use crate::error::{Error, ErrorKind};
 use crate::model::{
@@ -218,11 +218,11 @@ pub async fn export_user<T: Transport, S: Signer, E: Entropy, K: Clock>(
     let (mut listed, (data, groups), friends) = try_join3(list, data, friends).await?;
     // get_contact_group's entry of a conversation comes last and wins.
     listed.extend(data);
-    let mut numbered: Vec<(usize, Listed)> = listed.into_iter().enumerate().collect();
-    numbered.sort_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(&a.0)));
-    numbered.dedup_by(|later, first| later.1 .0 == first.1 .0);
-    let mut ids: Vec<(u32, String)> = groups.into_iter().map(|g| (g.id, g.name)).collect();
-    ids.sort_unstable();
+    let listed = last_by_key(listed, |c| &c.0);
+    let mut ids = sort_with(
+        groups.into_iter().map(|g| (g.id, g.name)).collect(),
+        &|a, b| a.0.cmp(&b.0),
+    );
     ids.dedup_by(|a, b| a.0 == b.0);
     let name_of = |id: u32| {
         ids.binary_search_by_key(&id, |(i, _)| *i)
@@ -230,9 +230,9 @@ pub async fn export_user<T: Transport, S: Signer, E: Entropy, K: Clock>(
             .map(|k| ids[k].1.clone())
     };
     let state = State {
-        convs: numbered
+        convs: listed
             .into_iter()
-            .map(|(_, (c, marks, custom, group_ids))| {
+            .map(|(c, marks, custom, group_ids)| {
                 let groups = group_ids.into_iter().filter_map(name_of).collect();
                 (
                     c,
@@ -245,16 +245,14 @@ pub async fn export_user<T: Transport, S: Signer, E: Entropy, K: Clock>(
             })
             .collect(),
         groups: sorted(ids.iter().map(|(_, n)| n.clone()).collect()),
-        friend_groups: {
-            let mut fgs: Vec<(String, Vec<String>)> = friends
+        friend_groups: last_by_key(
+            friends
                 .groups
                 .into_iter()
                 .map(|g| (g.name, sorted(g.friends.unwrap_or_default())))
-                .collect();
-            fgs.sort_by(|a, b| a.0.cmp(&b.0));
-            fgs.dedup_by(|a, b| a.0 == b.0);
-            fgs
-        },
+                .collect(),
+            |g| &g.0,
+        ),
     };
     Ok(state.to_snapshot(user))
 }

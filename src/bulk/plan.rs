@@ -39,7 +39,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{validate_snapshot, Snapshot};
-use super::state::{holds, sorted, ConvData, State};
+use super::state::{holds, sort_with, sorted, ConvData, State};
 use crate::error::Error;
 use crate::limits::{
     MAX_FRIEND_GROUPS, MAX_GROUPED_CONVERSATIONS, MAX_GROUP_ADD_FRIENDS, MAX_MARK_ITEMS,
@@ -269,7 +269,7 @@ fn friend_group_steps(desired: &Snapshot, live: &State, prune: bool) -> Result<V
             names: chunk.to_vec(),
         });
     }
-    creates.sort();
+    let creates = sorted(creates);
     for same in creates.chunk_by(|a, b| a.0 == b.0) {
         let names: Vec<String> = same.iter().map(|(_, n)| n.clone()).collect();
         for chunk in names.chunks(MAX_FRIEND_GROUPS) {
@@ -329,7 +329,7 @@ fn conversation_steps(desired: &Snapshot, live: &State, prune: bool) -> Vec<Step
             }
         }
     }
-    wants.sort_by(|a, b| a.0.cmp(&b.0));
+    let wants = sort_with(wants, &|a, b| a.0.cmp(&b.0));
 
     let none = ConvData::default();
     let mut marks: Vec<MarkStepItem> = Vec::new();
@@ -369,10 +369,17 @@ fn conversation_steps(desired: &Snapshot, live: &State, prune: bool) -> Vec<Step
         }
     }
     // Items that only take marks away first (stable: by conversation within).
-    marks.sort_by_key(|m| !m.set.is_empty());
-    customs.sort_by_key(|m| !m.custom_mark.is_empty());
-    adds.sort();
-    removes.sort();
+    let marks = sort_with(marks, &|a, b| {
+        a.set.is_empty().cmp(&b.set.is_empty()).reverse()
+    });
+    let customs = sort_with(customs, &|a, b| {
+        a.custom_mark
+            .is_empty()
+            .cmp(&b.custom_mark.is_empty())
+            .reverse()
+    });
+    let adds = sorted(adds);
+    let removes = sorted(removes);
 
     let mut steps = Vec::new();
     for same in removes.chunk_by(|a, b| a.0 == b.0) {
@@ -514,7 +521,8 @@ pub fn simulate(plan: &Plan, live: &Snapshot) -> Result<Snapshot, Error> {
                     s.friend_groups
                         .push((name.clone(), sorted(friends.clone())));
                 }
-                s.friend_groups.sort_by(|a, b| a.0.cmp(&b.0));
+                s.friend_groups =
+                    sort_with(std::mem::take(&mut s.friend_groups), &|a, b| a.0.cmp(&b.0));
             }
             Step::DeleteFriendGroups { names } => {
                 for name in names {

@@ -163,8 +163,8 @@ pub(crate) fn check_group_name(name: &str, field: &str) -> Result<(), Error> {
 /// The first index `j < i` with `list[j] == list[i]`, searching a sorted
 /// copy (no hash table in the wasm).
 fn first_duplicate<T: Ord>(list: &[T]) -> Option<(usize, usize)> {
-    let mut order: Vec<usize> = (0..list.len()).collect();
-    order.sort_by(|&a, &b| list[a].cmp(&list[b]).then(a.cmp(&b)));
+    // Stable: equal entries keep their order.
+    let order = super::state::sort_with((0..list.len()).collect(), &|&a, &b| list[a].cmp(&list[b]));
     let mut found: Option<(usize, usize)> = None;
     let mut run_start = 0;
     for k in 1..order.len() {

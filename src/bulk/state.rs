@@ -2,6 +2,8 @@
 //! (binary search, no hash table in the wasm), mark sets as numbers, and
 //! an absent field read as "none".
 
+use std::cmp::Ordering;
+
 use super::snapshot::{Snapshot, SnapshotConversation, SnapshotFriendGroup, SNAPSHOT_VERSION};
 use crate::error::Error;
 use crate::marks::{format_standard_mark, parse_standard_mark};
@@ -36,10 +38,33 @@ pub(crate) struct State {
     pub(crate) friend_groups: Vec<(String, Vec<String>)>,
 }
 
+/// Sorts `v` stably by `cmp`. Every sort of the bulk code goes through
+/// one copy of the standard library's sort (on indices, with a `dyn`
+/// comparator): each `sort_by` of another element type or closure is
+/// another copy of it in the wasm, a kilobyte or more each.
+pub(crate) fn sort_with<T>(v: Vec<T>, cmp: &dyn Fn(&T, &T) -> Ordering) -> Vec<T> {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut order, &|a, b| cmp(&v[a], &v[b]));
+    let mut slots: Vec<Option<T>> = v.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+#[inline(never)]
+fn sort_indices(order: &mut [usize], cmp: &dyn Fn(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| cmp(a, b));
+}
+
 /// Sorts and removes repeats.
-pub(crate) fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort_unstable();
+pub(crate) fn sorted<T: Ord>(v: Vec<T>) -> Vec<T> {
+    let mut v = sort_with(v, &|a, b| a.cmp(b));
     v.dedup();
+    v
+}
+
+/// Sorts by the key `key` and keeps the **last** entry of each key.
+pub(crate) fn last_by_key<T, K: Ord + ?Sized>(v: Vec<T>, key: fn(&T) -> &K) -> Vec<T> {
+    let mut v = sort_with(v.into_iter().rev().collect(), &|a, b| key(a).cmp(key(b)));
+    v.dedup_by(|a, b| key(a) == key(b));
     v
 }
 
@@ -63,7 +88,6 @@ impl State {
                 None => 0,
             };
             convs.push((
-                i,
                 c.conversation.clone(),
                 ConvData {
                     marks,
@@ -72,24 +96,16 @@ impl State {
                 },
             ));
         }
-        // Last entry wins: sort by key, then by position, keep the last of each run.
-        convs.sort_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
-        convs.dedup_by(|later, first| later.1 == first.1);
-        let friend_groups = {
-            let mut fgs: Vec<(String, Vec<String>)> = s
-                .friend_groups
-                .iter()
-                .flatten()
-                .map(|g| (g.name.clone(), sorted(g.friends.clone())))
-                .collect();
-            fgs.sort_by(|a, b| a.0.cmp(&b.0));
-            fgs.dedup_by(|a, b| a.0 == b.0);
-            fgs
-        };
+        let friend_groups = s
+            .friend_groups
+            .iter()
+            .flatten()
+            .map(|g| (g.name.clone(), sorted(g.friends.clone())))
+            .collect();
         Ok(State {
-            convs: convs.into_iter().map(|(_, c, d)| (c, d)).collect(),
+            convs: last_by_key(convs, |c| &c.0),
             groups: sorted(s.conversation_groups.clone().unwrap_or_default()),
-            friend_groups,
+            friend_groups: last_by_key(friend_groups, |g| &g.0),
         })
     }
 

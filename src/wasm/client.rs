@@ -37,7 +37,7 @@ use crate::retry::RetryPolicy;
 /// ```
 #[wasm_bindgen]
 pub struct TimClient {
-    inner: Rc<Inner>,
+    pub(super) inner: Rc<Inner>,
 }
 
 /// The keys of `new TimClient(options)`.

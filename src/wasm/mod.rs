@@ -13,6 +13,7 @@
 //! - [`runtime`]: the clock (`Date.now`, `setTimeout`) and `AbortSignal` glue.
 
 mod args;
+mod bulk;
 mod call;
 mod client;
 mod convert;

@@ -319,6 +319,42 @@ export interface TimError extends Error {
     cause?: unknown;
 }
 
+/** Options of `planSnapshot`. */
+export interface PlanSnapshotOptions {
+    /** Also delete or clear what a managed section of desired does not name (default false). */
+    prune?: boolean | undefined;
+}
+
+/** Options of `TimClient.exportUser`. */
+export interface ExportUserOptions {
+    /** Abort the export: it rejects with a `TimError` of kind `"aborted"` and its requests are aborted. */
+    signal?: AbortSignal | undefined;
+    /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+    timeoutMs?: number | undefined;
+}
+
+/** Options of `TimClient.applyUser`. */
+export interface ApplyUserOptions {
+    /** Also delete or clear what a managed section of desired does not name (default false). */
+    prune?: boolean | undefined;
+    /** Read and plan only: `executed` stays empty and nothing is written (default false). */
+    dryRun?: boolean | undefined;
+    /** Abort the apply between or during steps: it rejects with a `TimError` of kind `"aborted"`. */
+    signal?: AbortSignal | undefined;
+    /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+    timeoutMs?: number | undefined;
+}
+
+/** Options of `TimClient.verifyUser`. */
+export interface VerifyUserOptions {
+    /** Compare as an apply with `prune` would: what desired does not name must be absent (default false). */
+    prune?: boolean | undefined;
+    /** Abort the verification: it rejects with a `TimError` of kind `"aborted"`. */
+    signal?: AbortSignal | undefined;
+    /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+    timeoutMs?: number | undefined;
+}
+
 /**
  * A Tencent Cloud IM data-centre region.
  */
@@ -515,6 +551,43 @@ export interface Conversation {
 }
 
 /**
+ * One conversation of a snapshot.
+ */
+export interface SnapshotConversation {
+    /**
+     * Which conversation.
+     */
+    conversation: ConversationRef;
+    /**
+     * The mark set as a `StandardMark` bit string (`""` = none); absent = not managed.
+     * Reserved bits 4..31 are never written, whatever this says.
+     */
+    marks?: string | undefined;
+    /**
+     * The custom mark (`""` = none, and clears it); absent = not managed.
+     */
+    customMark?: string | undefined;
+    /**
+     * The names of the conversation groups holding it; absent = not managed.
+     */
+    groups?: string[] | undefined;
+}
+
+/**
+ * One conversation's custom-mark change.
+ */
+export interface CustomMarkStepItem {
+    /**
+     * Which conversation.
+     */
+    conversation: ConversationRef;
+    /**
+     * The new custom mark (`""` clears it).
+     */
+    customMark: string;
+}
+
+/**
  * One conversation's mark change in `markContact`.
  *
  * `set` and `clear` change standard marks; or `target` names the whole mark
@@ -595,6 +668,65 @@ export interface ConversationOutcome {
 }
 
 /**
+ * One conversation's standard-mark change.
+ */
+export interface MarkStepItem {
+    /**
+     * Which conversation.
+     */
+    conversation: ConversationRef;
+    /**
+     * Marks to set.
+     */
+    set: MarkName[];
+    /**
+     * Marks to clear.
+     */
+    clear: MarkName[];
+}
+
+/**
+ * One executed (or skipped) step of an apply.
+ */
+export interface ExecutedStep {
+    /**
+     * The step's index in `plan.steps`.
+     */
+    step: number;
+    /**
+     * The step's `op`.
+     */
+    op: Step["op"];
+    /**
+     * True when the call succeeded and every item was applied.
+     */
+    ok: boolean;
+    /**
+     * Per-item outcomes in request order: per conversation (groups, marks)
+     * or per friend (`createFriendGroups`); empty for deletes.
+     */
+    results: StepItemResult[];
+    /**
+     * Why the call failed (or was skipped); absent when it was answered.
+     */
+    error?: StepError | undefined;
+}
+
+/**
+ * One friend group of a snapshot.
+ */
+export interface SnapshotFriendGroup {
+    /**
+     * The friend group's name.
+     */
+    name: string;
+    /**
+     * Its members' UserIDs.
+     */
+    friends: string[];
+}
+
+/**
  * One friend's outcome in `snsGroupAdd`.
  */
 export interface FriendOutcome {
@@ -615,6 +747,63 @@ export interface FriendOutcome {
      */
     info: string;
 }
+
+/**
+ * One item's outcome in an executed step.
+ */
+export interface StepItemResult {
+    /**
+     * The conversation (conversation-group and mark steps).
+     */
+    conversation?: ConversationRef | undefined;
+    /**
+     * The friend (`createFriendGroups`).
+     */
+    userId?: string | undefined;
+    /**
+     * True when `code` is 0.
+     */
+    ok: boolean;
+    /**
+     * The per-item `ResultCode` (0 = applied; -1 = not confirmed).
+     */
+    code: number;
+    /**
+     * The per-item `ResultInfo`.
+     */
+    info: string;
+}
+
+/**
+ * One user's snapshot (export) or desired state (apply, verify).
+ */
+export interface Snapshot {
+    /**
+     * The format version: `1`.
+     */
+    version: 1;
+    /**
+     * The user (`From_Account`) the data belongs to.
+     */
+    user: string;
+    /**
+     * The user's conversations with their marks and groups; absent = not managed.
+     */
+    conversations?: SnapshotConversation[] | undefined;
+    /**
+     * The names of the user's conversation groups; absent = not managed.
+     */
+    conversationGroups?: string[] | undefined;
+    /**
+     * The user's friend groups with their members; absent = not managed.
+     */
+    friendGroups?: SnapshotFriendGroup[] | undefined;
+}
+
+/**
+ * One write of a plan: one REST call.
+ */
+export type Step = { op: "createGroup"; name: string; conversations: ConversationRef[] } | { op: "deleteGroup"; name: string } | { op: "addToGroup"; group: string; conversations: ConversationRef[] } | { op: "removeFromGroup"; group: string; conversations: ConversationRef[] } | { op: "mark"; items: MarkStepItem[] } | { op: "customMark"; items: CustomMarkStepItem[] } | { op: "createFriendGroups"; names: string[]; friends: string[] } | { op: "deleteFriendGroups"; names: string[] };
 
 /**
  * Result of `createContactGroup`.
@@ -764,6 +953,64 @@ export interface UserSigInfo {
 export type BuiltinMark = "star" | "unread" | "fold" | "hide";
 
 /**
+ * The writes that take a user from its live state to the desired one.
+ */
+export interface Plan {
+    /**
+     * The user.
+     */
+    user: string;
+    /**
+     * The steps, in the order they are executed; empty when live matches desired.
+     */
+    steps: Step[];
+    /**
+     * REST calls executing the plan takes (each step is one call).
+     */
+    writes: number;
+}
+
+/**
+ * What `applyUser` did: the plan, and each executed step with its outcome.
+ */
+export interface ApplyReport {
+    /**
+     * The user.
+     */
+    user: string;
+    /**
+     * The plan computed from the live state (executed unless a dry run).
+     */
+    plan: Plan;
+    /**
+     * One entry per step run (or skipped), in plan order; empty for a dry run.
+     */
+    executed: ExecutedStep[];
+    /**
+     * True when every executed step succeeded for every item.
+     */
+    ok: boolean;
+}
+
+/**
+ * What `verifyUser` found.
+ */
+export interface VerifyReport {
+    /**
+     * The user.
+     */
+    user: string;
+    /**
+     * True when the live state matches desired (the plan is empty).
+     */
+    matches: boolean;
+    /**
+     * What applying desired would do now.
+     */
+    plan: Plan;
+}
+
+/**
  * What a caller may pass to [`encode_marks`]: every field optional.
  *
  * The result is the union of `value` (if given), the named flags that are
@@ -834,6 +1081,24 @@ export interface GetListCursor {
  * Whether a conversation was added to or removed from a group.
  */
 export type GroupChange = "add" | "remove";
+
+/**
+ * Why a step failed.
+ */
+export interface StepError {
+    /**
+     * The `TimError` kind, or `"skipped"` when a step it needs failed.
+     */
+    kind: TimErrorKind | "skipped";
+    /**
+     * Tencent's `ErrorCode`, for `kind: "api"`.
+     */
+    code?: number | undefined;
+    /**
+     * What went wrong.
+     */
+    message: string;
+}
 
 /**
  * `createContactGroup`: create one conversation group, optionally with conversations.
@@ -1266,6 +1531,26 @@ export class TimClient {
      */
     [Symbol.dispose](): void;
     /**
+     * Makes a user's state match `desired` (a snapshot, whole or partial):
+     * reads the live state (as `exportUser`), plans (as `planSnapshot`) and,
+     * unless `dryRun`, executes the steps in order. Each executed step is
+     * reported with its per-item results; a failed step does not stop the
+     * others (a step that needs it is reported as skipped). Running it again
+     * after it completed sends no write.
+     *
+     * @example
+     * ```js
+     * const report = await tim.applyUser(desired, { dryRun: true });
+     * console.log(report.plan.writes, report.plan.steps.map((s) => s.op));
+     * const done = await tim.applyUser(desired);
+     * for (const s of done.executed) if (!s.ok) console.error(s.op, s.error ?? s.results);
+     * ```
+     * @throws {TimError} `kind: "invalid_input"` naming the field of desired
+     * (nothing sent); a failed read of the live state; `kind: "aborted"`. A
+     * failed write does not reject: it is in the report (`ok: false`).
+     */
+    applyUser(desired: Snapshot, options?: ApplyUserOptions): Promise<ApplyReport>;
+    /**
      * `v4/recentcontact/create_contact_group`: create one conversation group.
      */
     createContactGroup(request: CreateContactGroupRequest, options?: TimCallOptions): Promise<CreateContactGroupResult & TimCallInfo>;
@@ -1277,6 +1562,24 @@ export class TimClient {
      * `v4/recentcontact/delete`: remove a conversation from a user's list.
      */
     deleteContact(request: DeleteContactRequest, options?: TimCallOptions): Promise<void>;
+    /**
+     * One user's snapshot (format v1): every conversation of `get_list`
+     * and of `get_contact_group` (marked or grouped conversations that are
+     * not in the recent list are only there) with its marks, custom mark and
+     * group names, the conversation groups, and the friend groups with
+     * their friends. The three listings are read at the same time. Every
+     * section and field is written, sorted (conversations by key, names
+     * and friends by name), so `JSON.stringify` of it is one JSONL line.
+     *
+     * @example
+     * ```js
+     * const snapshot = await tim.exportUser("alice");
+     * await writeLine(JSON.stringify(snapshot));
+     * ```
+     * @throws {TimError} as any call (`invalid_input` naming `userId`, `api`,
+     * `transport`, `pagination`, `aborted`, ...).
+     */
+    exportUser(userId: string, options?: ExportUserOptions): Promise<Snapshot>;
     /**
      * `v4/recentcontact/get_contact_group`: one page of all conversations that
      * have marks or groups, plus the user's conversation groups.
@@ -1380,6 +1683,19 @@ export class TimClient {
      */
     updateContactGroup(request: UpdateContactGroupRequest, options?: TimCallOptions): Promise<UpdateContactGroupResult & TimCallInfo>;
     /**
+     * Whether a user's live state matches `desired`: `matches` is true when
+     * the plan from it (as `planSnapshot`, with `prune` as given) has no
+     * step; `plan` says what differs.
+     *
+     * @example
+     * ```js
+     * const { matches, plan } = await tim.verifyUser(desired);
+     * if (!matches) console.log(plan.steps);
+     * ```
+     * @throws {TimError} as `applyUser` before its first write.
+     */
+    verifyUser(desired: Snapshot, options?: VerifyUserOptions): Promise<VerifyReport>;
+    /**
      * The base URL requests go to.
      */
     readonly baseUrl: string;
@@ -1462,6 +1778,46 @@ export function genUserSig(options: GenUserSigOptions): string;
  * True when `e` is an error thrown by this package.
  */
 export function isTimError(e: unknown): e is TimError;
+
+/**
+ * The writes that take `live` (a full export of the user, e.g. from
+ * `exportUser`) to `desired` (whole or partial: an absent section or
+ * field is not managed). Pure: nothing is sent.
+ *
+ * Rules: groups are matched by name (no rename is inferred); reserved mark
+ * bits 4..31 are never set or cleared; a friend group whose members differ
+ * is deleted and created again (the API cannot move friends); without
+ * `prune`, what desired does not name is left alone. Each step is one REST
+ * call (`writes` = the number of steps).
+ *
+ * @example
+ * ```js
+ * const live = await tim.exportUser("alice");
+ * const plan = planSnapshot({ version: 1, user: "alice", conversationGroups: ["Work", "VIP"] }, live);
+ * // { user: "alice", steps: [{ op: "createGroup", name: "VIP", conversations: [] }], writes: 1 }
+ * ```
+ * @throws {TimError} `kind: "invalid_input"` naming the field: of desired
+ * (`conversations[3].marks`), of live under `live.` (`live.user` for
+ * another user), or `friendGroups[i].friends` for a friend group to create
+ * with more than 1000 friends.
+ */
+export function planSnapshot(desired: Snapshot, live: Snapshot, options?: PlanSnapshotOptions): Plan;
+
+/**
+ * Checks a snapshot line (parsed JSON) of format v1 and returns it as read.
+ *
+ * See `Snapshot` for the format; the package ships its JSON Schema as
+ * `snapshot.v1.json`.
+ *
+ * @example
+ * ```js
+ * const line = '{"version":1,"user":"alice","conversations":[{"conversation":{"type":"c2c","userId":"bob"},"marks":"1"}]}';
+ * const desired = validateSnapshot(JSON.parse(line));
+ * ```
+ * @throws {TimError} `kind: "invalid_input"` naming the field
+ * (`version`, `conversations[3].marks`, `friendGroups[0].friends[2]`, an unknown key).
+ */
+export function validateSnapshot(snapshot: Snapshot): Snapshot;
 
 /**
  * Verifies a UserSig the way the server does (key, app, identifier,

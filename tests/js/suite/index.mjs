@@ -7,6 +7,7 @@ import registerEmulator from "./emulator.mjs";
 import registerRobust from "./robust.mjs";
 import registerEdges from "./edges.mjs";
 import registerSurface from "./surface.mjs";
+import registerBulk from "./bulk.mjs";
 
 /**
  * Runs every suite against `pkg` (the imported package module).
@@ -23,6 +24,7 @@ export async function runAll({ pkg, emulatorUrl, report, filter }) {
   registerRobust(h.test, ctx);
   registerEdges(h.test, ctx);
   registerSurface(h.test, ctx);
+  registerBulk(h.test, ctx);
   return h.run({
     filter,
     report,
