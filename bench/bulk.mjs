@@ -32,14 +32,18 @@ if (typeof sdk.TimClient.prototype.exportUser !== "function") {
 
 const out = path.join(BENCH_DIR, ".out");
 fs.mkdirSync(out, { recursive: true });
-/** A tim-seedgen seed (cached) and the same app without groups, marks and friend groups. */
-function seeds(users, conversations) {
+/** A tim-seedgen seed (cached; written straight to the file, it can be large) and, with `bare`, the same app without groups, marks and friend groups. */
+function seeds(users, conversations, { bare = true } = {}) {
   const a = path.join(out, `bulk-${users}x${conversations}.json`);
   const b = path.join(out, `bulk-${users}x${conversations}-bare.json`);
-  if (!fs.existsSync(a) || !fs.existsSync(b)) {
-    const text = execFileSync(path.join(ROOT, "target/debug/tim-seedgen"), ["--users", String(users), "--conversations", String(conversations), "--seed", "42"], { maxBuffer: 1 << 30 });
-    fs.writeFileSync(a, text);
-    const seed = JSON.parse(text.toString());
+  if (!fs.existsSync(a)) {
+    const fd = fs.openSync(`${a}.tmp`, "w");
+    execFileSync(path.join(ROOT, "target/debug/tim-seedgen"), ["--users", String(users), "--conversations", String(conversations), "--seed", "42"], { stdio: ["ignore", fd, "inherit"] });
+    fs.closeSync(fd);
+    fs.renameSync(`${a}.tmp`, a);
+  }
+  if (bare && !fs.existsSync(b)) {
+    const seed = JSON.parse(fs.readFileSync(a, "utf8"));
     for (const u of Object.values(seed.users)) Object.assign(u, { marks: [], contactGroups: [], friendGroups: [], friendGroupSequence: 0 });
     fs.writeFileSync(b, JSON.stringify(seed));
   }
@@ -128,7 +132,7 @@ try {
 }
 
 if (BIG) {
-  const big = seeds(BIG_USERS, 20);
+  const big = seeds(BIG_USERS, 20, { bare: false });
   const emu = await startEmulator({ seed: big.a, rateLimit: LIMIT });
   try {
     const counters = { throttled: 0 };
