@@ -17,9 +17,8 @@ for (const f of ["pkg/index.node.js", "pkg/bulk.js", "target/debug/tim-emulator"
 }
 const sdk = await import(pathToFileURL(path.join(REPO, "pkg/index.node.js")).href);
 if (typeof sdk.TimClient.prototype.exportUser !== "function") {
-  // The per-user engine has not landed in this build: test the bulk layer over a JS stand-in.
-  console.log("bulk: pkg/ has no TimClient.exportUser: using the JS stand-in tests/bulk/lib/engine-shim.mjs");
-  process.env.TIM_BULK_SHIM = "1";
+  console.error("bulk: pkg/ has no TimClient.exportUser: rebuild it (./scripts/build)");
+  process.exit(1);
 }
 // scripts/tim-contacts links cli/node_modules/tim-contacts to pkg/ on first use.
 const { execFileSync } = await import("node:child_process");

@@ -91,7 +91,6 @@ export function cliEnv(emu, extra = {}) {
   delete env.TIM_USERSIG_COMMAND;
   delete env.TIM_REGION;
   Object.assign(env, { TIM_BASE_URL: emu.url, TIM_SDKAPPID: String(SDKAPPID), TIM_IDENTIFIER: ADMIN, TIM_SECRET_KEY: SECRET_KEY, ...extra });
-  if (process.env.TIM_BULK_SHIM === "1") env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(REPO, "tests/bulk/lib/engine-shim.mjs")}`.trim();
   return env;
 }
 
