@@ -162,4 +162,25 @@ export default function register(test, ctx) {
     ac.abort();
     assert.equal((await rejects(tim.exportUser("alice", { signal: ac.signal }))).kind, "aborted");
   });
+
+  test("robust: tim-contacts/bulk runs here too: an ordered export of several users, a JSON Lines round trip, an apply that sends no write", async () => {
+    const bulk = await import(new URL("../../../pkg/bulk.js", import.meta.url).href);
+    const tim = await client();
+    const users = ["erin", "alice", "nobody_here", "bob"];
+    const out = [];
+    for await (const e of bulk.exportUsers({ client: tim, users, concurrency: 2 })) out.push(e);
+    assert.deepEqual(out.map((e) => [e.index, e.user]), users.map((u, i) => [i, u]));
+    assert.ok(out[2].error && isTimError(out[2].error), "an unknown user is an error entry, the job goes on");
+    const text = out.filter((e) => e.snapshot).map((e) => bulk.toJsonLine(e.snapshot)).join("");
+    const back = [];
+    for await (const line of bulk.parseJsonLines(text)) back.push(line);
+    assert.equal(back.length, 3);
+    assert.equal(back[1].user, "alice");
+    const before = await writes();
+    const reports = [];
+    for await (const e of bulk.applyUsers({ client: tim, desired: back, validateSnapshot })) reports.push(e);
+    assert.equal(reports.length, 3);
+    assert.ok(reports.every((e) => e.report && e.report.ok && e.report.plan.steps.length === 0), JSON.stringify(reports.map((e) => e.error?.message)));
+    assert.equal(await writes(), before, "re-applying an export sends no write");
+  });
 }
