@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | [`ErrorKind::InvalidInput`] | never | no: fix the input |
 //! | [`ErrorKind::Signing`] | never | only if the signer is flaky |
+//! | [`ErrorKind::RateLimit`] | never | yes, once the host's limiter is back |
 //! | [`ErrorKind::Transport`] | maybe | reads yes; writes only if not sent |
 //! | [`ErrorKind::Timeout`] | maybe | as transport |
 //! | [`ErrorKind::Decode`] | yes, answered | reads only (a cut-off body may read fine next time) |
@@ -29,6 +30,9 @@ pub enum ErrorKind {
     InvalidInput,
     /// The host signer failed or returned no UserSig; nothing was sent.
     Signing,
+    /// The host's rate limiter (`rateLimit: { acquire }`) failed and the
+    /// client was told not to pace locally instead; nothing was sent.
+    RateLimit,
     /// Network failure or a non-200 HTTP status; the request may have reached the server.
     Transport,
     /// No answer within the timeout; the request may have reached the server.
@@ -50,6 +54,7 @@ impl ErrorKind {
         match self {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Signing => "signing",
+            ErrorKind::RateLimit => "rate_limit",
             ErrorKind::Transport => "transport",
             ErrorKind::Timeout => "timeout",
             ErrorKind::Decode => "decode",
@@ -83,11 +88,16 @@ enum Detail {
         field: String,
     },
     Signing,
+    RateLimit {
+        handle: Option<u32>,
+    },
     Transport {
         status: Option<u16>,
         unsent: bool,
     },
-    Timeout,
+    Timeout {
+        unsent: bool,
+    },
     Decode {
         path: Option<String>,
     },
@@ -160,6 +170,28 @@ impl Error {
         )
     }
 
+    /// The host's rate limiter failed (see [`crate::ratelimit::HostLimiter`]);
+    /// `handle` is the host's handle for its own error value.
+    #[cold]
+    pub fn rate_limit(message: &str, handle: Option<u32>) -> Self {
+        Error::new(
+            Detail::RateLimit { handle },
+            format!("the rate limiter failed: {message} (nothing was sent)"),
+        )
+    }
+
+    /// The host's rate limiter gave no go-ahead within the call's `ms`
+    /// timeout: a timeout, but nothing was sent.
+    #[cold]
+    pub fn limiter_timeout(ms: u32) -> Self {
+        Error::new(
+            Detail::Timeout { unsent: true },
+            format!(
+                "the rate limiter did not answer within {ms} ms (the call's timeoutMs); nothing was sent"
+            ),
+        )
+    }
+
     /// The caller aborted the call.
     pub fn aborted() -> Self {
         Error::new(Detail::Aborted, "aborted by the caller")
@@ -198,7 +230,10 @@ impl Error {
 
     /// No answer within `ms` milliseconds.
     pub fn timeout(ms: u32) -> Self {
-        Error::new(Detail::Timeout, format!("no answer within {ms} ms"))
+        Error::new(
+            Detail::Timeout { unsent: false },
+            format!("no answer within {ms} ms"),
+        )
     }
 
     /// The body could not be read as the documented JSON; `path` is where.
@@ -285,8 +320,9 @@ impl Error {
         match self.0.detail {
             Detail::InvalidInput { .. } => ErrorKind::InvalidInput,
             Detail::Signing => ErrorKind::Signing,
+            Detail::RateLimit { .. } => ErrorKind::RateLimit,
             Detail::Transport { .. } => ErrorKind::Transport,
-            Detail::Timeout => ErrorKind::Timeout,
+            Detail::Timeout { .. } => ErrorKind::Timeout,
             Detail::Decode { .. } => ErrorKind::Decode,
             Detail::Api { .. } => ErrorKind::Api,
             Detail::Aborted => ErrorKind::Aborted,
@@ -333,6 +369,14 @@ impl Error {
             _ => None,
         }
     }
+    /// For [`ErrorKind::RateLimit`]: the host's handle for what its limiter
+    /// threw ([`crate::ratelimit::LimiterFailure::handle`]).
+    pub fn limiter_handle(&self) -> Option<u32> {
+        match &self.0.detail {
+            Detail::RateLimit { handle } => *handle,
+            _ => None,
+        }
+    }
     /// The endpoint path, e.g. `v4/recentcontact/get_list`.
     pub fn endpoint(&self) -> Option<&'static str> {
         self.0.context.endpoint
@@ -367,11 +411,16 @@ impl Error {
     }
 
     /// True when the request certainly did not reach the server: invalid
-    /// input, a signing failure, or a connection that could not be opened.
+    /// input, a signing or rate-limiter failure (a limiter timeout too), or
+    /// a connection that could not be opened.
     pub fn not_sent(&self) -> bool {
         matches!(
             self.0.detail,
-            Detail::InvalidInput { .. } | Detail::Signing | Detail::Transport { unsent: true, .. }
+            Detail::InvalidInput { .. }
+                | Detail::Signing
+                | Detail::RateLimit { .. }
+                | Detail::Timeout { unsent: true }
+                | Detail::Transport { unsent: true, .. }
         )
     }
 }

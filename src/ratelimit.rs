@@ -12,8 +12,22 @@
 //! so the server's own bucket never runs dry even if its clock and ours
 //! disagree a little. A call takes its token at once and may go into debt;
 //! the debt is the wait. The time is passed in, so this is pure.
+//!
+//! # A limiter beyond one process
+//! The limit is per app, shared by every process of it. A [`HostLimiter`]
+//! is pacing the host provides (in JavaScript, any object with an
+//! `acquire(endpoint, { signal })`), typically backed by a store all
+//! processes share: the client awaits its `acquire` before each HTTP
+//! attempt ([`Limiter::Host`]). A host limiter that fails must not let calls
+//! through unpaced: [`WhenDown::Fail`] fails the call, [`WhenDown::Local`]
+//! paces that attempt with the client's own bucket at a quarter of the
+//! limit ([`FALLBACK_CALLS_PER_SECOND`], [`FALLBACK_BURST`]), so up to four
+//! processes falling back at once still stay within it.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 /// One endpoint's bucket. Times are milliseconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,9 +193,137 @@ impl Default for RateLimiter {
     }
 }
 
+/// Calls per second per endpoint of the fallback bucket of [`WhenDown::Local`]:
+/// a quarter of the documented limit (50 of 200).
+pub const FALLBACK_CALLS_PER_SECOND: u32 = crate::limits::CALLS_PER_SECOND / 4;
+
+/// Burst of the fallback bucket of [`WhenDown::Local`] (a tenth of a second's worth).
+pub const FALLBACK_BURST: u32 = FALLBACK_CALLS_PER_SECOND / 10;
+
+/// Why a [`HostLimiter`] gave no go-ahead (it is down, or refused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimiterFailure {
+    /// What went wrong, for the error message.
+    pub message: String,
+    /// A host's handle for its own error value (the WebAssembly build keys
+    /// the JS error's `cause` on it); `None` when there is none.
+    pub handle: Option<u32>,
+}
+
+/// The future of [`HostLimiter::acquire`].
+pub type Acquire<'a> = Pin<Box<dyn Future<Output = Result<(), LimiterFailure>> + 'a>>;
+
+/// Pacing provided by the host: a limiter shared beyond this client (a
+/// token bucket in a store every process of the app uses, say). No `Send`
+/// bounds, like the other host traits.
+pub trait HostLimiter {
+    /// Resolves when one HTTP attempt to `endpoint` may be sent. The client
+    /// drops the future when the call is cancelled or its `timeout_ms` runs
+    /// out while waiting; nothing is sent then.
+    ///
+    /// # Errors
+    /// A [`LimiterFailure`] when the limiter cannot answer (its store is
+    /// down): the client then follows [`WhenDown`].
+    fn acquire(&self, endpoint: &'static str) -> Acquire<'_>;
+
+    /// Told when an `acquire` failed and, under [`WhenDown::Local`], the
+    /// attempt is paced by the client's fallback bucket instead (in
+    /// JavaScript, the `onLimiterDown` hook). Does nothing by default.
+    fn fell_back(&self, _event: &crate::client::LimiterDownEvent<'_>) {}
+}
+
+/// What the client does when a [`HostLimiter`] fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WhenDown {
+    /// The call fails with [`crate::ErrorKind::RateLimit`] (nothing sent).
+    #[default]
+    Fail,
+    /// That attempt is paced by the client's own bucket at
+    /// [`FALLBACK_CALLS_PER_SECOND`] per endpoint (burst [`FALLBACK_BURST`]),
+    /// and reported to [`HostLimiter::fell_back`].
+    Local,
+}
+
+impl WhenDown {
+    /// The names used in JavaScript (`whenDown`).
+    pub const NAMES: [&'static str; 2] = ["fail", "local"];
+
+    /// `"fail"` or `"local"`.
+    pub fn from_name(name: &str) -> Option<WhenDown> {
+        match name {
+            "fail" => Some(WhenDown::Fail),
+            "local" => Some(WhenDown::Local),
+            _ => None,
+        }
+    }
+}
+
+/// A [`HostLimiter`] with its failure rule and its fallback bucket (one per
+/// client).
+pub struct HostPacing {
+    host: Rc<dyn HostLimiter>,
+    when_down: WhenDown,
+    fallback: RateLimiter,
+}
+
+impl HostPacing {
+    /// Paces through `host`; `when_down` says what happens when it fails.
+    pub fn new(host: Rc<dyn HostLimiter>, when_down: WhenDown) -> Self {
+        HostPacing {
+            host,
+            when_down,
+            fallback: RateLimiter::with_burst(FALLBACK_CALLS_PER_SECOND, FALLBACK_BURST),
+        }
+    }
+
+    /// The host's limiter.
+    pub fn host(&self) -> &dyn HostLimiter {
+        &*self.host
+    }
+
+    /// What happens when it fails.
+    pub fn when_down(&self) -> WhenDown {
+        self.when_down
+    }
+
+    /// The bucket used for an attempt whose `acquire` failed, under [`WhenDown::Local`].
+    pub fn fallback(&self) -> &RateLimiter {
+        &self.fallback
+    }
+}
+
+impl std::fmt::Debug for HostPacing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostPacing")
+            .field("when_down", &self.when_down)
+            .field("fallback", &self.fallback)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a client paces its HTTP attempts.
+#[derive(Debug)]
+pub enum Limiter {
+    /// Token buckets in this process (shared by the clients holding the `Rc`).
+    Local(Rc<RateLimiter>),
+    /// The host's limiter, awaited before each attempt.
+    Host(HostPacing),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fallback_is_a_quarter_of_the_limit() {
+        assert_eq!(FALLBACK_CALLS_PER_SECOND, 50);
+        assert_eq!(FALLBACK_BURST, 5);
+        assert_eq!(WhenDown::default(), WhenDown::Fail);
+        for name in WhenDown::NAMES {
+            assert!(WhenDown::from_name(name).is_some());
+        }
+        assert_eq!(WhenDown::from_name("Local"), None);
+    }
 
     #[test]
     fn burst_then_even_pace() {

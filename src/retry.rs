@@ -6,6 +6,10 @@
 //! throttling such as 60007 arrives as HTTP 200 with a FAIL envelope). A body
 //! that cannot be read (for example cut off mid-way) is retried for reads only.
 //! Invalid input, signing failures, aborts and other API codes are final.
+//! So is a failure of the host's rate limiter ([`ErrorKind::RateLimit`], or a
+//! timeout while it was awaited): nothing was sent and the error is
+//! `retryable`, but the call does not go again (the limiter's `acquire` is
+//! where it waits or retries).
 //!
 //! # Writes that are not idempotent
 //! A command whose [`crate::api::Command::IDEMPOTENT`] is false (create a
@@ -132,7 +136,9 @@ pub fn is_transient(err: &Error, idempotent: bool) -> bool {
         | ErrorKind::Signing
         | ErrorKind::Aborted
         | ErrorKind::Pagination => false,
-        ErrorKind::Timeout => true,
+        // Not retried within the call (the attempt loop ends at once: `acquire`
+        // is where a limiter waits or retries), but a later call may succeed.
+        ErrorKind::RateLimit | ErrorKind::Timeout => true,
         ErrorKind::Transport => match err.status() {
             None => true,
             Some(s) => s == 408 || s == 429 || s >= 500,

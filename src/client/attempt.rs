@@ -1,12 +1,13 @@
 //! The attempt loop, written once for every command: sign (with the call's
-//! deadline), pace, send (to the primary host or, after a failover, its
+//! deadline), pace (a local token, or the host limiter's `acquire` under the
+//! same deadline), send (to the primary host or, after a failover, its
 //! backup), read the answer, and decide whether and when to go again.
 
 use super::config::host_of;
-use super::{CallOptions, Client, RequestEvent, ResponseEvent, RetryEvent};
+use super::{CallOptions, Client, LimiterDownEvent, RequestEvent, ResponseEvent, RetryEvent};
 use crate::api::{build_url, percent_encoded, RequestParams};
 use crate::error::Error;
-use crate::ratelimit::Reservation;
+use crate::ratelimit::{Limiter, RateLimiter, Reservation, WhenDown};
 use crate::retry::{self, Verdict};
 use crate::sigcache::CachedSig;
 use crate::transport::{
@@ -98,16 +99,8 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 Ok(sig) => sig,
                 Err(e) => return Err(fail(e, attempt, &delays, last_random)),
             };
-            if let Some(limiter) = &self.limiter {
-                // Dropped unspent (an abort during the wait), the token goes back.
-                let token = Reservation::take(limiter, endpoint, self.clock.now_ms());
-                if token.wait_ms > 0 {
-                    self.clock.sleep(token.wait_ms).await;
-                    if opts.cancelled() {
-                        return Err(fail(Error::aborted(), attempt, &delays, last_random));
-                    }
-                }
-                token.spend();
+            if let Err(e) = self.pace(endpoint, opts, timeout_ms).await {
+                return Err(fail(e, attempt, &delays, last_random));
             }
             attempt += 1;
             let random = self.entropy.random_u32();
@@ -231,6 +224,70 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 }
             }
         }
+    }
+
+    /// Waits until the next attempt to `endpoint` may go out. A host
+    /// limiter's failure ends the call (not retried: nothing was sent, and
+    /// its `acquire` is where a limiter waits or retries), unless it falls
+    /// back to the local bucket ([`WhenDown::Local`]).
+    async fn pace(
+        &self,
+        endpoint: &'static str,
+        opts: &CallOptions,
+        timeout_ms: u32,
+    ) -> Result<(), Error> {
+        let bucket = match &self.limiter {
+            None => return Ok(()),
+            Some(Limiter::Local(bucket)) => &**bucket,
+            Some(Limiter::Host(pacing)) => {
+                // The call's timeout covers the wait: a limiter that never
+                // answers must not hang the call (nothing was sent). One
+                // await either way (each await point costs code in the wasm).
+                let bounded = timeout_ms > 0 && self.clock.keeps_time();
+                let deadline = async move {
+                    if bounded {
+                        self.clock.sleep(timeout_ms).await;
+                    } else {
+                        std::future::pending::<()>().await;
+                    }
+                };
+                let failure = match first_of(pacing.host().acquire(endpoint), deadline).await {
+                    Either::Left(Ok(())) if opts.cancelled() => return Err(Error::aborted()),
+                    Either::Left(Ok(())) => return Ok(()),
+                    Either::Left(Err(failure)) => failure,
+                    Either::Right(()) => return Err(Error::limiter_timeout(timeout_ms)),
+                };
+                let err = Error::rate_limit(&failure.message, failure.handle).at(endpoint, None);
+                if pacing.when_down() == WhenDown::Fail {
+                    return Err(err);
+                }
+                pacing.host().fell_back(&LimiterDownEvent {
+                    endpoint,
+                    error: &err,
+                });
+                pacing.fallback()
+            }
+        };
+        self.take_token(bucket, endpoint, opts).await
+    }
+
+    /// Takes a token of a local bucket, sleeping for its wait.
+    async fn take_token(
+        &self,
+        bucket: &RateLimiter,
+        endpoint: &'static str,
+        opts: &CallOptions,
+    ) -> Result<(), Error> {
+        // Dropped unspent (an abort during the wait), the token goes back.
+        let token = Reservation::take(bucket, endpoint, self.clock.now_ms());
+        if token.wait_ms > 0 {
+            self.clock.sleep(token.wait_ms).await;
+            if opts.cancelled() {
+                return Err(Error::aborted());
+            }
+        }
+        token.spend();
+        Ok(())
     }
 
     /// The UserSig for one attempt: the call's own (opaque) one, the cache's,

@@ -24,13 +24,13 @@ use crate::api::{parse_response, Command};
 use crate::error::Error;
 use crate::model::*;
 use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{HostLimiter, HostPacing, Limiter, RateLimiter, WhenDown};
 use crate::retry::RetryPolicy;
 use crate::sigcache::SigCache;
 use crate::transport::{Clock, Entropy, HttpResponse, NoClock, Signer, Transport};
 
 pub use config::{ClientConfig, DEFAULT_FAILOVER_COOL_DOWN_MS, DEFAULT_TIMEOUT_MS};
-pub use observe::{Observer, RequestEvent, ResponseEvent, RetryEvent};
+pub use observe::{LimiterDownEvent, Observer, RequestEvent, ResponseEvent, RetryEvent};
 pub use options::{CallOptions, CallReport};
 
 /// A client for one app and admin identifier.
@@ -40,7 +40,8 @@ pub use options::{CallOptions, CallReport};
 /// asked on every call, no pacing. [`Client::with_clock`] turns on the robust
 /// defaults: retries ([`RetryPolicy::default`]), a rate limiter of 200 calls/s
 /// per endpoint, and the UserSig cache; `with_retry`, `with_rate_limiter`
-/// and `with_usersig_cache` adjust them.
+/// (or `with_host_limiter`, pacing shared beyond this process) and
+/// `with_usersig_cache` adjust them.
 pub struct Client<T, S, E, K = NoClock> {
     config: ClientConfig,
     transport: T,
@@ -48,7 +49,7 @@ pub struct Client<T, S, E, K = NoClock> {
     entropy: E,
     clock: K,
     retry: RetryPolicy,
-    limiter: Option<Rc<RateLimiter>>,
+    limiter: Option<Limiter>,
     cache: Option<SigCache>,
     observer: Option<Rc<dyn Observer>>,
     /// Until when (clock ms) the primary host is avoided after a failover.
@@ -83,7 +84,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             entropy: self.entropy,
             clock,
             retry: RetryPolicy::default(),
-            limiter: Some(Rc::new(RateLimiter::default())),
+            limiter: Some(Limiter::Local(Rc::new(RateLimiter::default()))),
             cache: Some(SigCache::new()),
             observer: self.observer,
             primary_down_until: Cell::new(None),
@@ -99,6 +100,20 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     /// Sets (or, with `None`, removes) the rate limiter; share one `Rc`
     /// between clients of the same app to pace them together.
     pub fn with_rate_limiter(mut self, limiter: Option<Rc<RateLimiter>>) -> Self {
+        self.limiter = limiter.map(Limiter::Local);
+        self
+    }
+
+    /// Paces through the host's limiter: its `acquire` is awaited before
+    /// each HTTP attempt (bounded by the call's timeout); when it fails,
+    /// `when_down` says whether the call fails or that attempt is paced
+    /// locally at a quarter of the limit (see [`crate::ratelimit`]).
+    pub fn with_host_limiter(self, limiter: Rc<dyn HostLimiter>, when_down: WhenDown) -> Self {
+        self.with_limiter(Some(Limiter::Host(HostPacing::new(limiter, when_down))))
+    }
+
+    /// Sets (or, with `None`, removes) the pacing, local or the host's.
+    pub fn with_limiter(mut self, limiter: Option<Limiter>) -> Self {
         self.limiter = limiter;
         self
     }
@@ -144,8 +159,16 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         &self.retry
     }
 
-    /// The rate limiter, if any.
+    /// The local rate limiter, if the client paces with one.
     pub fn rate_limiter(&self) -> Option<&Rc<RateLimiter>> {
+        match &self.limiter {
+            Some(Limiter::Local(l)) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The pacing, if any: local buckets or the host's limiter.
+    pub fn limiter(&self) -> Option<&Limiter> {
         self.limiter.as_ref()
     }
 

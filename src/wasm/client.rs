@@ -10,6 +10,7 @@ use super::args::{string_arg, Opts};
 use super::call::{spawn_call, Inner, Job};
 use super::convert::{from_js, throw, to_js_value};
 use super::fetch::{CryptoEntropy, FetchTransport};
+use super::limiter::host_limiter_of;
 use super::list::{ContactGroupItemList, ConversationList};
 use super::observe::JsObserver;
 use super::ratelimit::limiter_of;
@@ -18,7 +19,7 @@ use super::signer::JsSigner;
 use crate::api::Command;
 use crate::client::{CallOptions, Client, ClientConfig};
 use crate::error::Error;
-use crate::ratelimit::RateLimiter as CoreRateLimiter;
+use crate::ratelimit::{Limiter, RateLimiter as CoreRateLimiter};
 use crate::region::Region;
 use crate::retry::RetryPolicy;
 
@@ -57,6 +58,7 @@ const CLIENT_KEYS: &[&str] = &[
     "onRequest",
     "onResponse",
     "onRetry",
+    "onLimiterDown",
 ];
 
 fn parse_options(options: &JsValue) -> Result<Inner, Error> {
@@ -112,7 +114,7 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
     )?;
     let config = parse_failover(&o.value("failover")?, config, allow_insecure)?;
     let retry = parse_retry(&o.value("retry")?)?;
-    let limiter = parse_rate_limit(&o.value("rateLimit")?)?;
+    let limiter = parse_rate_limit(&o.value("rateLimit")?, o.function("onLimiterDown")?)?;
     let cache = o.bool("cacheUserSig")?.unwrap_or(true);
     let observer = JsObserver::from_options(&o)?;
     Ok(Client::new(
@@ -123,36 +125,45 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
     )
     .with_clock(JsClock)
     .with_retry(retry)
-    .with_rate_limiter(limiter)
+    .with_limiter(limiter)
     .with_usersig_cache(cache)
     .with_observer(observer.map(|o| Rc::new(o) as Rc<dyn crate::client::Observer>)))
 }
 
 /// `rateLimit`: absent = the default bucket, `false` = none, a shared
-/// `RateLimiter`, or `{ callsPerSecond?, burst? }`.
-fn parse_rate_limit(v: &JsValue) -> Result<Option<Rc<CoreRateLimiter>>, Error> {
+/// `RateLimiter`, `{ callsPerSecond?, burst? }`, or a host limiter
+/// `{ acquire, whenDown? }` (see [`super::limiter`]; `on_down` is the
+/// client's `onLimiterDown`).
+fn parse_rate_limit(
+    v: &JsValue,
+    on_down: Option<js_sys::Function>,
+) -> Result<Option<Limiter>, Error> {
     if v.is_undefined() {
-        return Ok(Some(Rc::new(CoreRateLimiter::default())));
+        return Ok(Some(Limiter::Local(Rc::new(CoreRateLimiter::default()))));
     }
     if v.as_bool() == Some(false) {
         return Ok(None);
     }
     if let Some(shared) = limiter_of(v)? {
-        return Ok(Some(shared));
+        return Ok(Some(Limiter::Local(shared)));
     }
     if !v.is_object() {
         return Err(Error::invalid(
             "rateLimit",
-            "must be { callsPerSecond, burst }, a RateLimiter, or false",
+            "must be { callsPerSecond, burst }, a RateLimiter, a limiter object { acquire, whenDown }, or false",
         ));
     }
-    let o = Opts::required(v, "rateLimit", &["callsPerSecond", "burst"])?;
+    if let Some(host) = host_limiter_of(v, on_down)? {
+        return Ok(Some(host));
+    }
+    // `acquire` too, so that a typo of it (`aquire`) gets its hint.
+    let o = Opts::required(v, "rateLimit", &["callsPerSecond", "burst", "acquire"])?;
     let cps = o
         .u32("callsPerSecond")?
         .unwrap_or(crate::limits::CALLS_PER_SECOND);
     let limiter = CoreRateLimiter::try_new(cps, o.u32("burst")?)
         .map_err(|e| Error::invalid(&o.field(e.field().unwrap_or("")), e.message()))?;
-    Ok(Some(Rc::new(limiter)))
+    Ok(Some(Limiter::Local(Rc::new(limiter))))
 }
 
 /// `failover`: absent = the region's backup host (none with `baseUrl`),

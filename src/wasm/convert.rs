@@ -122,17 +122,25 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 /// As [`throw`], with the standard `cause` set when `cause` is not undefined.
 pub(crate) fn throw_caused(e: &Error, cause: Option<JsValue>) -> JsValue {
     let err = throw(e);
-    if let Some(cause) = cause.filter(|c| !c.is_undefined()) {
-        // Non-enumerable, as `new Error(message, { cause })` makes it.
-        let desc = js_sys::Object::new();
-        set(&desc, "value", &cause);
-        set(&desc, "writable", &JsValue::TRUE);
-        set(&desc, "configurable", &JsValue::TRUE);
-        if let Some(obj) = err.dyn_ref::<js_sys::Object>() {
-            let _ = js_sys::Reflect::define_property(obj, &JsValue::from_str("cause"), &desc);
-        }
+    if let Some(cause) = cause {
+        set_cause(&err, &cause);
     }
     err
+}
+
+/// Sets the standard `cause` of a fresh error, unless `cause` is undefined.
+fn set_cause(err: &JsValue, cause: &JsValue) {
+    if cause.is_undefined() {
+        return;
+    }
+    // Non-enumerable, as `new Error(message, { cause })` makes it.
+    let desc = js_sys::Object::new();
+    set(&desc, "value", cause);
+    set(&desc, "writable", &JsValue::TRUE);
+    set(&desc, "configurable", &JsValue::TRUE);
+    if let Some(obj) = err.dyn_ref::<js_sys::Object>() {
+        let _ = js_sys::Reflect::define_property(obj, &JsValue::from_str("cause"), &desc);
+    }
 }
 
 /// Converts an [`Error`] into a JS `Error` named `TimError` with its fields.
@@ -170,6 +178,10 @@ pub(crate) fn throw(e: &Error) -> JsValue {
         set(obj, "attempts", &JsValue::from(e.attempts()));
         let delays: js_sys::Array = e.delays_ms().iter().map(|&d| JsValue::from(d)).collect();
         set(obj, "delaysMs", &delays);
+    }
+    // A host rate limiter's failure: what its `acquire` threw.
+    if let Some(cause) = e.limiter_handle().and_then(super::limiter::cause_of) {
+        set_cause(obj, &cause);
     }
     err.into()
 }

@@ -6,6 +6,7 @@
 //! - [`fetch`]: the `fetch`-based [`crate::transport::Transport`].
 //! - [`signer`]: the host `userSig` callback as a [`crate::transport::Signer`].
 //! - [`convert`]: values in and out of JS, and errors as real `Error`s.
+//! - [`limiter`]: a host rate limiter (`rateLimit: { acquire }`) and the `onLimiterDown` hook.
 //! - [`list`]: the async-iterable results of `listConversations` / `listContactGroupItems`.
 //! - [`marks_in`]: mark sets from JS for `encodeStandardMark(s)`, without JSON for the plain shape.
 //! - [`observe`]: the `onRequest` / `onResponse` / `onRetry` hooks.
@@ -18,6 +19,7 @@ mod call;
 mod client;
 mod convert;
 mod fetch;
+mod limiter;
 mod list;
 mod marks_in;
 mod observe;

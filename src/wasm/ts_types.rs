@@ -38,10 +38,11 @@ export interface TimClientOptions {
    */
   retry?: RetryOptions | false;
   /**
-   * Client-side pacing per endpoint: `{ callsPerSecond }` (default 200, the documented limit),
-   * a shared `RateLimiter`, or `false` for none.
+   * Client-side pacing per endpoint: `{ callsPerSecond, burst }` (default 200, the documented limit),
+   * a shared `RateLimiter`, a limiter of your own shared beyond this process (`TimRateLimiter`:
+   * any object with an `acquire` function), or `false` for none.
    */
-  rateLimit?: { callsPerSecond?: number } | RateLimiter | false;
+  rateLimit?: RateLimiterOptions | RateLimiter | TimRateLimiter | false;
   /**
    * Cache the UserSig until shortly before it expires (read from the UserSig; default true).
    * A UserSig that cannot be decoded is never cached: it is asked for once per call.
@@ -53,6 +54,11 @@ export interface TimClientOptions {
   onResponse?: (event: TimResponseEvent) => void;
   /** Called before each retry. */
   onRetry?: (event: TimRetryEvent) => void;
+  /**
+   * Called when a `TimRateLimiter` with `whenDown: "local"` failed and the attempt is paced by the
+   * client's own fallback bucket instead (50 calls/s per endpoint, burst 5).
+   */
+  onLimiterDown?: (event: TimLimiterDownEvent) => void;
   /**
    * Fail over to a backup host when the primary cannot be reached (a DNS or connect failure:
    * nothing was sent). Absent or `true` = the region's backup host (none with `baseUrl`);
@@ -87,6 +93,49 @@ export interface RateLimiterOptions {
   callsPerSecond?: number;
   /** Most calls sent back to back (default a tenth of `callsPerSecond`). */
   burst?: number;
+}
+
+/**
+ * A rate limiter of your own, shared beyond one process (e.g. a token bucket in a store every
+ * process of the app uses): pass it as `rateLimit`. Its only keys are `acquire` and `whenDown`
+ * (an unknown key is an error; a class instance may keep its state in `#private` fields).
+ *
+ * @example
+ * ```js
+ * const shared = { acquire: (endpoint, { signal }) => myStore.takeToken(endpoint, { signal }), whenDown: "local" };
+ * const tim = new TimClient({ ...options, rateLimit: shared });
+ * ```
+ */
+export interface TimRateLimiter {
+  /**
+   * Called before each HTTP attempt (retries included) with its endpoint; the attempt is sent
+   * when it returns or its Promise resolves. A throw or rejection is a `TimError` of kind
+   * `"rate_limit"` (nothing sent, `cause` = what it threw), or under `whenDown: "local"` the
+   * fallback pacing. The call's `timeoutMs` bounds the wait (then `kind: "timeout"`, nothing sent).
+   * `signal` aborts when the attempt stops waiting: the call's signal fired, its timeout ran out,
+   * or the call was dropped.
+   */
+  acquire(endpoint: TimEndpoint, options: TimAcquireOptions): Promise<void> | void;
+  /**
+   * When `acquire` throws or rejects (the limiter is down): `"fail"` (default) fails the call with
+   * `kind: "rate_limit"`; `"local"` paces that attempt with the client's own token bucket at a
+   * quarter of the limit (50 calls/s per endpoint, burst 5) and calls `onLimiterDown`.
+   */
+  whenDown?: "fail" | "local";
+}
+
+/** The second argument of `TimRateLimiter.acquire`. */
+export interface TimAcquireOptions {
+  /** Aborted when the attempt stops waiting (the call's signal, its timeout, or the call dropped). */
+  signal?: AbortSignal;
+}
+
+/** `onLimiterDown` argument. */
+export interface TimLimiterDownEvent {
+  /** The command of the attempt, e.g. `v4/recentcontact/get_list`. */
+  endpoint: TimEndpoint;
+  /** The limiter's failure: `kind: "rate_limit"`, with what `acquire` threw as its `cause`. */
+  error: TimError;
 }
 
 /** The optional last argument of every method. */
@@ -283,13 +332,13 @@ export interface SnsGroupGetResultWithFriends extends SnsGroupGetResult {
 
 /** Which phase of a call failed. */
 export type TimErrorKind =
-  | "invalid_input" | "signing" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";
+  | "invalid_input" | "signing" | "rate_limit" | "transport" | "timeout" | "decode" | "api" | "aborted" | "pagination";
 
 /** Every failure of this package: a real `Error` with `name === "TimError"`. Never contains the UserSig. */
 export interface TimError extends Error {
   /** Always `"TimError"`. */
   name: "TimError";
-  /** Which phase failed: nothing was sent for `invalid_input` and `signing`. */
+  /** Which phase failed: nothing was sent for `invalid_input`, `signing` and `rate_limit`. */
   kind: TimErrorKind;
   /** Tencent's `ErrorCode` (for `kind: "api"`). */
   code?: number;
@@ -319,7 +368,8 @@ export interface TimError extends Error {
   host?: string;
   /**
    * The underlying failure, when there is one: the `fetch` error (a refused connection and a
-   * DNS failure look different), the signer's own error, or the abort reason.
+   * DNS failure look different), the signer's own error, what a `TimRateLimiter`'s `acquire`
+   * threw, or the abort reason.
    */
   cause?: unknown;
 }

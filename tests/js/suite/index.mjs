@@ -8,6 +8,7 @@ import registerRobust from "./robust.mjs";
 import registerEdges from "./edges.mjs";
 import registerSurface from "./surface.mjs";
 import registerBulk from "./bulk.mjs";
+import registerLimiter from "./limiter.mjs";
 
 /**
  * Runs every suite against `pkg` (the imported package module).
@@ -25,6 +26,7 @@ export async function runAll({ pkg, emulatorUrl, report, filter }) {
   registerEdges(h.test, ctx);
   registerSurface(h.test, ctx);
   registerBulk(h.test, ctx);
+  registerLimiter(h.test, ctx);
   return h.run({
     filter,
     report,
