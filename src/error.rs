@@ -6,7 +6,7 @@
 //! | [`ErrorKind::Signing`] | never | only if the signer is flaky |
 //! | [`ErrorKind::RateLimit`] | never | yes, once the host's limiter is back |
 //! | [`ErrorKind::Transport`] | maybe | reads yes; writes only if not sent |
-//! | [`ErrorKind::Timeout`] | maybe | as transport |
+//! | [`ErrorKind::Timeout`] | maybe (never for a rate limiter's wait) | as transport |
 //! | [`ErrorKind::Decode`] | yes, answered | reads only (a cut-off body may read fine next time) |
 //! | [`ErrorKind::Api`] | yes, answered | per code, see [`crate::limits::is_retryable_code`] |
 //! | [`ErrorKind::Aborted`] | maybe | no: the caller cancelled |
@@ -35,7 +35,9 @@ pub enum ErrorKind {
     RateLimit,
     /// Network failure or a non-200 HTTP status; the request may have reached the server.
     Transport,
-    /// No answer within the timeout; the request may have reached the server.
+    /// No answer within the timeout; the request may have reached the server
+    /// (unless the wait was for the host's rate limiter: then nothing was
+    /// sent, see [`Error::not_sent`]).
     Timeout,
     /// The server answered with a body that is not the documented JSON.
     Decode,
