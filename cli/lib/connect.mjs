@@ -73,8 +73,11 @@ function runUserSigCommand(command, identifier, sdkAppId) {
   });
 }
 
-/** A TimClient for the connection, counting every HTTP attempt per endpoint into `stats`. */
-export function makeClient(sdk, conn, stats) {
+/**
+ * A TimClient for the connection, counting every HTTP attempt per endpoint into `stats`;
+ * `extra` overrides options (a worker's shared limiter: `rateLimit`, or `rateLimit: false` and a pacing `fetch`).
+ */
+export function makeClient(sdk, conn, stats, extra = {}) {
   const options = {
     sdkAppId: conn.sdkAppId,
     identifier: conn.identifier,
@@ -85,5 +88,6 @@ export function makeClient(sdk, conn, stats) {
   if (conn.baseUrl) options.baseUrl = conn.baseUrl;
   else options.region = conn.region;
   if (conn.timeoutMs !== undefined) options.timeoutMs = conn.timeoutMs;
+  Object.assign(options, extra);
   return new sdk.TimClient(options);
 }

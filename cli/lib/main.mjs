@@ -42,12 +42,20 @@ export async function main(argv) {
 
 async function run(command, flags) {
   const conn = connection(sdk, flags);
+  if (command === "worker") return worker(conn, flags);
   const concurrency = flags.concurrency === undefined ? 8 : positiveInt(flags.concurrency, "--concurrency");
   const input = command === "export" ? flags.users : flags.desired;
   if (!fs.existsSync(input)) throw new UsageError(`${input}: no such file`);
   const out = flags.out ?? `${stem(flags.desired)}.${command === "apply" && flags["dry-run"] ? "plan" : command}.jsonl`;
   const options = command === "export" ? {} : { prune: !!flags.prune, dryRun: !!flags["dry-run"], users: flags.users ?? null };
-  const job = new Job({ command, input, out, failures: flags.failures ?? `${stem(out)}.failures.jsonl`, resume: !!flags.resume, options });
+  const failures = flags.failures ?? `${stem(out)}.failures.jsonl`;
+  if (flags.redis) {
+    // On Redis the run has an id (its jobs' and results' keys), kept in the checkpoint's options:
+    // a resumed coordinator finds the results its workers stored meanwhile.
+    const { defaultQueue, newRunId } = await import("./distributed.mjs");
+    options.redis = { queue: flags.queue ?? defaultQueue(conn.sdkAppId), run: (flags.resume && priorRun(out)) || newRunId() };
+  }
+  const job = new Job({ command, input, out, failures, resume: !!flags.resume, options });
 
   // Input checks come first: a bad file is exit 2 with nothing sent.
   let total;
@@ -108,7 +116,31 @@ async function run(command, flags) {
     onProgress: (p) => progress.update({ done: resumeFrom + p.finished, failed: job.counts.failed ?? 0 }),
   };
   let entries;
-  if (command === "export") {
+  /** @type {import("./distributed.mjs").DistributedRun | undefined} */
+  let dist;
+  if (options.redis) {
+    const { DistributedRun } = await import("./distributed.mjs");
+    const redisTimeout = flags["redis-timeout"] === undefined ? 60 : positiveInt(flags["redis-timeout"], "--redis-timeout");
+    dist = new DistributedRun({ redisUrl: flags.redis, queue: options.redis.queue, run: options.redis.run, command, total, options, timeoutMs: redisTimeout * 1000, log });
+    log(`run ${options.redis.run} on queue ${options.redis.queue}: ${total - resumeFrom} user(s) to enqueue; start workers with: tim-contacts worker --redis URL${flags.queue ? ` --queue ${flags.queue}` : ""}`);
+    const items = async function* () {
+      let i = 0;
+      if (command === "export") {
+        for await (const u of readUsers(input)) if (i++ >= resumeFrom) yield u;
+      } else {
+        for await (const { value } of readJsonLines(fs.createReadStream(input))) if ((!only || only.has(value.user)) && i++ >= resumeFrom) yield value;
+      }
+    };
+    entries = dist.entries(items(), {
+      resumeFrom,
+      signal: ac.signal,
+      onStatus: (s) => {
+        progress.update({ done: s.done, failed: job.counts.failed ?? 0 });
+        progress.extra = `${s.workers} worker(s), ${s.counts.active ?? 0} active`;
+        dist.stats().then((st) => stats.observe(st.calls, st.throttled), () => {});
+      },
+    });
+  } else if (command === "export") {
     entries = exportUsers({ ...common, users: readUsers(input) });
   } else {
     const desired = async function* () {
@@ -125,7 +157,7 @@ async function run(command, flags) {
         job.writeFailure(e);
         job.count("failed");
       } else if (command === "export") {
-        job.writeOut(toJsonLine(e.snapshot));
+        job.writeOut(e.line ?? toJsonLine(e.snapshot));
         job.count("ok");
       } else if (command === "apply") {
         const r = e.report;
@@ -156,12 +188,32 @@ async function run(command, flags) {
     else {
       progress.stop();
       job.close();
+      if (dist) {
+        await dist.close();
+        if (e?.name === "RedisDownError") {
+          log(`stopped: ${e.message}. Nothing is lost: the run's state is in Redis and ${job.checkpointPath}; once Redis is back, run the same command with --resume`);
+          return EXIT.FATAL;
+        }
+      }
       throw e;
     }
   } finally {
     progress.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+  }
+  let busy;
+  if (dist) {
+    try {
+      const st = await dist.stats();
+      stats.calls = { ...st.calls }; // the run's counters in Redis span its resumed coordinators too
+      stats.throttled = st.throttled;
+      busy = st.busy;
+      if (status === "done") await dist.finish();
+    } catch (e) {
+      log(`could not read the run's counters from Redis (${e.message})`);
+    }
+    await dist.close();
   }
   if (status === "done") job.finish();
   else {
@@ -181,6 +233,16 @@ async function run(command, flags) {
     out: job.out,
     failures: job.failuresPath,
   });
+  if (dist) {
+    summary.redis = { queue: options.redis.queue, run: options.redis.run };
+    // Each endpoint's busy span over all workers (first to last response, seconds) and its calls/s.
+    summary.busy = Object.fromEntries(
+      Object.entries(busy ?? {}).sort().map(([k, b]) => {
+        const s = (b.last - b.first) / 1000;
+        return [k, { seconds: Math.round(s * 1000) / 1000, perSecond: s > 0 ? Math.round(((stats.calls[k] ?? 0) / s) * 10) / 10 : null, first: b.first, last: b.last }];
+      }),
+    );
+  }
   if (job.resumed) summary.resumed = true;
   if (status === "interrupted") Object.assign(summary, { interrupted: true, nextIndex: job.nextIndex, checkpoint: job.checkpointPath });
   process.stdout.write(JSON.stringify(summary) + "\n");
@@ -194,4 +256,62 @@ async function run(command, flags) {
     return EXIT.MISMATCH;
   }
   return EXIT.OK;
+}
+
+/** The run id in an existing checkpoint of OUT (a resumed coordinator rejoins its run), else null. */
+function priorRun(out) {
+  try {
+    return JSON.parse(fs.readFileSync(`${out}.checkpoint.json`, "utf8"))?.options?.redis?.run ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** `tim-contacts worker --redis URL`: takes users until SIGINT / SIGTERM (or --idle-exit); prints its report. */
+async function worker(conn, flags) {
+  const { defaultQueue, runWorker } = await import("./distributed.mjs");
+  const queue = flags.queue ?? defaultQueue(conn.sdkAppId);
+  const ms = (name, dflt, scale = 1) => (flags[name] === undefined ? dflt : positiveInt(flags[name], `--${name}`) * scale);
+  const ac = new AbortController();
+  let signals = 0;
+  const onSignal = (sig) => {
+    if (++signals > 1) process.exit(EXIT.INTERRUPTED);
+    ac.abort(new Error(`${sig}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const stats = new Stats();
+  const progress = new Progress({ label: `worker ${queue}`, total: undefined, done: 0, stats, enabled: !flags["no-progress"] });
+  try {
+    const { report, exitCode } = await runWorker({
+      sdk,
+      sdkAppId: conn.sdkAppId,
+      makeClient: (extra, onResponse) => {
+        const c = makeClient(sdk, conn, { response: (e) => (stats.response(e), onResponse(e)) }, extra);
+        for (const k of ["exportUser", "applyUser", "verifyUser"]) {
+          if (typeof c[k] !== "function") throw new Error(`this build of tim-contacts has no TimClient.${k}: rebuild the package (./scripts/build)`);
+        }
+        return c;
+      },
+      redisUrl: flags.redis,
+      queue,
+      concurrency: ms("concurrency", 8),
+      callsPerSecond: conn.rateLimit,
+      lockDuration: ms("lock-duration", 30_000),
+      stalledInterval: ms("stalled-interval", 15_000),
+      timeoutMs: ms("redis-timeout", 60_000, 1000),
+      idleExitMs: flags["idle-exit"] === undefined ? undefined : ms("idle-exit", 0, 1000),
+      signal: ac.signal,
+      log,
+      onStatus: (r) => progress.update({ done: r.users, failed: r.failedUsers }),
+    });
+    progress.stop();
+    process.stdout.write(JSON.stringify(report) + "\n");
+    if (exitCode) log(`stopped: ${report.stopped}; its users in hand are taken over by other workers (or by this one when restarted)`);
+    return exitCode || (signals ? EXIT.INTERRUPTED : EXIT.OK);
+  } finally {
+    progress.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
 }

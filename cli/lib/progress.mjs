@@ -25,8 +25,23 @@ export class Stats {
     b.counts[e.endpoint] = (b.counts[e.endpoint] ?? 0) + 1;
   }
 
+  /** Totals read from elsewhere (the workers' counters in Redis): the rates then come from their deltas. */
+  observe(calls, throttled = 0) {
+    this.calls = { ...calls };
+    this.throttled = throttled;
+    const t = performance.now();
+    (this.totals ??= []).push({ t, calls: { ...calls } });
+    while (this.totals.length > 2 && t - this.totals[0].t > 5000) this.totals.shift();
+  }
+
   /** Calls per second per endpoint over the last complete seconds (up to 5). */
   rates() {
+    if (this.totals?.length >= 2) {
+      const a = this.totals[0];
+      const b = this.totals[this.totals.length - 1];
+      const dt = (b.t - a.t) / 1000;
+      return Object.fromEntries(Object.entries(b.calls).map(([k, n]) => [k, (n - (a.calls[k] ?? 0)) / dt]));
+    }
     const now = Math.floor(performance.now() / 1000);
     const full = this.recent.filter((b) => b.sec < now && b.sec >= now - 5);
     const out = {};
@@ -69,7 +84,8 @@ export class Progress {
       .map(([k, r]) => `${SHORT(k)} ${r.toFixed(0)}/s`)
       .join(", ");
     const etaText = eta === undefined ? "" : `, ETA ${fmtSecs(eta)}`;
-    return `${this.label}: ${done}/${total ?? "?"} users${pct}, ${this.failed} failed${etaText}${calls ? `; ${calls}` : ""}`;
+    const extra = this.extra ? `, ${this.extra}` : "";
+    return `${this.label}: ${done}/${total ?? "?"} users${pct}, ${this.failed} failed${extra}${etaText}${calls ? `; ${calls}` : ""}`;
   }
 
   draw() {

@@ -17,6 +17,7 @@ usage:
   tim-contacts export --users FILE --out FILE           snapshot every user of FILE, one JSON line each
   tim-contacts apply  --desired FILE [--dry-run] [--prune]   converge users to desired snapshots
   tim-contacts verify --desired FILE [--prune]          exit 0 iff the live state matches
+  tim-contacts worker --redis URL                       take users of --redis jobs (any machine, any number)
 
 job options:
   --resume            continue from OUT.checkpoint.json (an interrupted run); starts afresh when there is none
@@ -27,6 +28,16 @@ job options:
   --failures FILE     one JSON line per failed user (default OUT.failures.jsonl)
   --users FILE        apply / verify: only these users (ids, one a line; a failures file works too)
   --no-progress       no progress line on stderr (it is shown only on a terminal anyway)
+
+on Redis (scale-out; README "Scale-out on Redis"):
+  --redis URL         export / apply / verify: distribute the users over workers through Redis
+                      (BullMQ); this process enqueues them and writes the results in input order.
+                      worker: the Redis to take users from
+  --queue NAME        the BullMQ queue (default tim-contacts-SDKAPPID; coordinator and workers alike)
+  --redis-timeout S   how long Redis may stay unreachable before the run stops, resumable, exit 4
+                      (default 60)
+  worker only: --concurrency N (users in hand, default 8), --lock-duration MS (default 30000),
+  --stalled-interval MS (default 15000), --idle-exit S (exit once the queue was empty S seconds)
 
 connection (flags, else environment):
   --base-url URL      TIM_BASE_URL       a proxy or the local emulator
@@ -61,13 +72,20 @@ const OPTIONS = {
   "usersig-command": { type: "string" },
   "rate-limit": { type: "string" },
   "timeout-ms": { type: "string" },
+  redis: { type: "string" },
+  queue: { type: "string" },
+  "redis-timeout": { type: "string" },
+  "lock-duration": { type: "string" },
+  "stalled-interval": { type: "string" },
+  "idle-exit": { type: "string" },
   help: { type: "boolean", short: "h" },
 };
 
 const ALLOWED = {
-  export: ["users", "out", "failures", "resume", "concurrency", "no-progress"],
-  apply: ["desired", "out", "failures", "users", "resume", "concurrency", "dry-run", "prune", "no-progress"],
-  verify: ["desired", "out", "failures", "users", "resume", "concurrency", "prune", "no-progress"],
+  export: ["users", "out", "failures", "resume", "concurrency", "no-progress", "redis", "queue", "redis-timeout"],
+  apply: ["desired", "out", "failures", "users", "resume", "concurrency", "dry-run", "prune", "no-progress", "redis", "queue", "redis-timeout"],
+  verify: ["desired", "out", "failures", "users", "resume", "concurrency", "prune", "no-progress", "redis", "queue", "redis-timeout"],
+  worker: ["redis", "queue", "redis-timeout", "concurrency", "lock-duration", "stalled-interval", "idle-exit", "no-progress"],
 };
 const CONNECTION = ["base-url", "region", "sdkappid", "identifier", "usersig-command", "rate-limit", "timeout-ms", "help"];
 
@@ -82,13 +100,18 @@ export function parse(argv) {
   const [command, ...rest] = parsed.positionals;
   const flags = parsed.values;
   if (flags.help || command === "help") return { command: "help", flags };
-  if (!command) throw new UsageError("no command: export, apply or verify (--help for usage)");
-  if (!ALLOWED[command]) throw new UsageError(`unknown command ${command}: export, apply or verify`);
+  if (!command) throw new UsageError("no command: export, apply, verify or worker (--help for usage)");
+  if (!ALLOWED[command]) throw new UsageError(`unknown command ${command}: export, apply, verify or worker`);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
   for (const k of Object.keys(flags)) {
     if (!ALLOWED[command].includes(k) && !CONNECTION.includes(k)) throw new UsageError(`--${k} does not apply to ${command}`);
   }
-  if (command === "export") {
+  if (flags.redis !== undefined && !/^rediss?:\/\//.test(flags.redis)) throw new UsageError(`--redis must be a redis:// or rediss:// URL (got ${flags.redis})`);
+  for (const k of ["queue", "redis-timeout"]) if (flags[k] !== undefined && flags.redis === undefined) throw new UsageError(`--${k} needs --redis URL`);
+  if (flags.queue !== undefined && !/^[A-Za-z0-9_.-]+$/.test(flags.queue)) throw new UsageError(`--queue: letters, digits, _ . - only (got ${flags.queue})`);
+  if (command === "worker") {
+    if (!flags.redis) throw new UsageError("worker needs --redis URL (the Redis of the jobs to take users from)");
+  } else if (command === "export") {
     if (!flags.users) throw new UsageError("export needs --users FILE (user ids, one a line)");
     if (!flags.out) throw new UsageError("export needs --out FILE (the snapshots, JSON Lines)");
   } else if (!flags.desired) {
