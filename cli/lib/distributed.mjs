@@ -289,7 +289,7 @@ export async function runWorker(o) {
   const hook = await sdkTakesLimiter(sdk);
   const paced = pacedOptions(limiter, hook);
   const t0 = Date.now();
-  const report = { command: "worker", worker: id, queue, pacing: hook ? "sdk-hook" : "fetch", users: 0, skipped: 0, failedUsers: 0, retried: 0, calls: {}, throttled: 0 };
+  const report = { command: "worker", worker: id, queue, pacing: hook ? "sdk-hook" : "fetch", users: 0, skipped: 0, failedUsers: 0, retried: 0, takenOver: 0, calls: {}, throttled: 0 };
 
   /** One client per run, so each run's calls are counted apart. */
   const runs = new Map();
@@ -357,6 +357,7 @@ export async function runWorker(o) {
     lastJobAt = Date.now();
     const results = runKey(d.run, "results");
     if (job.attemptsMade > 0) report.retried++;
+    if (job.stalledCounter > 0) report.takenOver++; // its worker died or lost its lock
     if ((await redis.hexists(results, String(d.index))) === 1) {
       report.skipped++; // done before (a redelivery): checkpointed per user
       return "done before";

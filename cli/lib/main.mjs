@@ -295,7 +295,7 @@ async function worker(conn, flags) {
       },
       redisUrl: flags.redis,
       queue,
-      concurrency: ms("concurrency", 8),
+      concurrency: ms("concurrency", 32),
       callsPerSecond: conn.rateLimit,
       lockDuration: ms("lock-duration", 30_000),
       stalledInterval: ms("stalled-interval", 15_000),

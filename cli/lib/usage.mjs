@@ -36,7 +36,7 @@ on Redis (scale-out; README "Scale-out on Redis"):
   --queue NAME        the BullMQ queue (default tim-contacts-SDKAPPID; coordinator and workers alike)
   --redis-timeout S   how long Redis may stay unreachable before the run stops, resumable, exit 4
                       (default 60)
-  worker only: --concurrency N (users in hand, default 8), --lock-duration MS (default 30000),
+  worker only: --concurrency N (users in hand, default 32), --lock-duration MS (default 30000),
   --stalled-interval MS (default 15000), --idle-exit S (exit once the queue was empty S seconds)
 
 connection (flags, else environment):
