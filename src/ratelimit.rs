@@ -213,6 +213,17 @@ pub struct LimiterFailure {
 /// The future of [`HostLimiter::acquire`].
 pub type Acquire<'a> = Pin<Box<dyn Future<Output = Result<(), LimiterFailure>> + 'a>>;
 
+/// The host's rate limiter failed and the attempt is paced by the client's
+/// own fallback bucket instead ([`WhenDown::Local`]): the
+/// argument of [`HostLimiter::fell_back`].
+#[derive(Debug, Clone)]
+pub struct LimiterDownEvent<'a> {
+    /// The endpoint of the attempt.
+    pub endpoint: &'static str,
+    /// The limiter's failure ([`crate::ErrorKind::RateLimit`]).
+    pub error: &'a crate::Error,
+}
+
 /// Pacing provided by the host: a limiter shared beyond this client (a
 /// token bucket in a store every process of the app uses, say). No `Send`
 /// bounds, like the other host traits.
@@ -229,7 +240,7 @@ pub trait HostLimiter {
     /// Told when an `acquire` failed and, under [`WhenDown::Local`], the
     /// attempt is paced by the client's fallback bucket instead (in
     /// JavaScript, the `onLimiterDown` hook). Does nothing by default.
-    fn fell_back(&self, _event: &crate::client::LimiterDownEvent<'_>) {}
+    fn fell_back(&self, _event: &LimiterDownEvent<'_>) {}
 }
 
 /// What the client does when a [`HostLimiter`] fails.

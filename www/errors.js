@@ -38,6 +38,7 @@ export const CODE_ADVICE = {
 export const KIND_ADVICE = {
   invalid_input: { what: "The input was refused before anything was sent.", todo: "Fix the field named below and try again." },
   signing: { what: "No UserSig could be obtained, so nothing was sent.", todo: "Check the signing endpoint (it must answer {\"userSig\": \"...\"}) or paste a UserSig." },
+  rate_limit: { what: "The shared rate limiter could not be reached, so nothing was sent.", todo: "Check the limiter's store (e.g. Redis), or pace locally (rateLimit whenDown: \"local\"), then try again." },
   transport: { what: "The server could not be reached or answered with an HTTP error.", todo: "Check the base URL and that the server is up. A write may have been applied: reload before retrying." },
   timeout: { what: "The server did not answer in time.", todo: "A write may have been applied: reload the data before retrying." },
   decode: { what: "The server's answer was not the documented JSON.", todo: "Check that the base URL points at the IM REST API (not a proxy's error page)." },

@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::{plan, Plan, Step};
 use super::snapshot::{validate_snapshot, Snapshot};
-use super::state::{last_by_key, sort_with, sorted, ConvData, State};
+use super::sort::sort_with;
+use super::state::{last_by_key, sorted, ConvData, State};
 use crate::client::{CallOptions, Client};
 use crate::error::{Error, ErrorKind};
 use crate::model::{

@@ -15,6 +15,7 @@
 pub mod engine;
 pub mod plan;
 pub mod snapshot;
+mod sort;
 mod state;
 
 pub use engine::{

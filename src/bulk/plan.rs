@@ -39,7 +39,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::snapshot::{validate_snapshot, Snapshot};
-use super::state::{holds, sort_with, sorted, ConvData, State};
+use super::sort::sort_with;
+use super::state::{holds, sorted, ConvData, State};
 use crate::error::Error;
 use crate::limits::{
     MAX_FRIEND_GROUPS, MAX_GROUPED_CONVERSATIONS, MAX_GROUP_ADD_FRIENDS, MAX_MARK_ITEMS,

@@ -164,7 +164,7 @@ pub(crate) fn check_group_name(name: &str, field: &str) -> Result<(), Error> {
 /// copy (no hash table in the wasm).
 fn first_duplicate<T: Ord>(list: &[T]) -> Option<(usize, usize)> {
     // Stable: equal entries keep their order.
-    let order = super::state::sort_with((0..list.len()).collect(), &|&a, &b| list[a].cmp(&list[b]));
+    let order = super::sort::sort_with((0..list.len()).collect(), &|&a, &b| list[a].cmp(&list[b]));
     let mut found: Option<(usize, usize)> = None;
     let mut run_start = 0;
     for k in 1..order.len() {

@@ -29,8 +29,9 @@ use crate::retry::RetryPolicy;
 use crate::sigcache::SigCache;
 use crate::transport::{Clock, Entropy, HttpResponse, NoClock, Signer, Transport};
 
+pub use crate::ratelimit::LimiterDownEvent;
 pub use config::{ClientConfig, DEFAULT_FAILOVER_COOL_DOWN_MS, DEFAULT_TIMEOUT_MS};
-pub use observe::{LimiterDownEvent, Observer, RequestEvent, ResponseEvent, RetryEvent};
+pub use observe::{Observer, RequestEvent, ResponseEvent, RetryEvent};
 pub use options::{CallOptions, CallReport};
 
 /// A client for one app and admin identifier.

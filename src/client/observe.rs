@@ -48,17 +48,6 @@ pub struct RetryEvent<'a> {
     pub error: &'a Error,
 }
 
-/// The host's rate limiter failed and the attempt is paced by the client's
-/// own fallback bucket instead ([`crate::ratelimit::WhenDown::Local`]): the
-/// argument of [`crate::ratelimit::HostLimiter::fell_back`].
-#[derive(Debug, Clone)]
-pub struct LimiterDownEvent<'a> {
-    /// The endpoint of the attempt.
-    pub endpoint: &'static str,
-    /// The limiter's failure ([`crate::ErrorKind::RateLimit`]).
-    pub error: &'a Error,
-}
-
 /// Hooks called around each HTTP attempt; all optional. They see no UserSig.
 pub trait Observer {
     /// Before an attempt is sent.

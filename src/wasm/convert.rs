@@ -180,12 +180,23 @@ pub(crate) fn throw(e: &Error) -> JsValue {
         set(obj, "delaysMs", &delays);
     }
     // A host rate limiter's failure: what its `acquire` threw.
-    if let Some(cause) = e.limiter_handle().and_then(super::limiter::cause_of) {
+    if let Some(cause) = e.limiter_handle().and_then(limiter_cause) {
         set_cause(obj, &cause);
     }
     err.into()
 }
 
 pub(crate) use super::args::is_tim_error;
+
+#[wasm_bindgen(module = "/src/wasm/js/limiter.js")]
+extern "C" {
+    fn tim_limiter_cause(handle: u32) -> JsValue;
+}
+
+/// What a host rate limiter's `acquire` threw, by the handle its error carries
+/// (kept in `js/limiter.js`; read here, so this module needs nothing of `limiter`).
+fn limiter_cause(handle: u32) -> Option<JsValue> {
+    Some(tim_limiter_cause(handle)).filter(|c| !c.is_undefined())
+}
 
 pub(crate) use super::args::js_message;

@@ -36,15 +36,9 @@ extern "C" {
     fn tim_keep_limiter_cause(cause: &JsValue) -> u32;
 
     /// What the `acquire` of `handle` threw; `undefined` once it fell out.
-    fn tim_limiter_cause(handle: u32) -> JsValue;
 
     /// Calls `onLimiterDown({ endpoint, error })`, ignoring a throw.
     fn tim_limiter_down(hook: &js_sys::Function, endpoint: &str, error: &JsValue);
-}
-
-/// What the `acquire` with this handle threw (see [`Error::limiter_handle`]).
-pub(crate) fn cause_of(handle: u32) -> Option<JsValue> {
-    Some(tim_limiter_cause(handle)).filter(|c| !c.is_undefined())
 }
 
 fn failure(e: JsValue) -> LimiterFailure {
