@@ -29,6 +29,36 @@ import { BulkError, toJsonLine } from "tim-contacts/bulk";
 import { LimiterDownError, pacedOptions, RedisLimiter, sdkTakesLimiter } from "./redis-limiter.mjs";
 
 const RUN_TTL_S = 7 * 24 * 3600;
+/** The width (ms) of a bucket of the responses-per-bucket histogram the workers keep per endpoint. */
+export const HIST_MS = 20;
+
+/**
+ * The steady-state rate of one endpoint (responses/s) from its histogram (`stats().hist[endpoint]`):
+ * the calls between the `lo` and `hi` quantiles of the response times over the time between
+ * them (interpolated within a bucket). A job's start (processes, connections and the JIT warming
+ * up, the first burst) and its end (the last users' calls) are left out, so this is the rate the
+ * job holds while it runs, which is what a longer job's time is made of.
+ * @param {[number, number][]} hist sorted `[bucket start ms, responses]`
+ * @returns {{ calls: number, perSecond: number, from: number, to: number } | null}
+ */
+export function steadyRate(hist, { lo = 0.05, hi = 0.95 } = {}) {
+  const n = (hist ?? []).reduce((a, [, c]) => a + c, 0);
+  if (n < 20) return null;
+  const at = (q) => {
+    const want = q * n;
+    let seen = 0;
+    for (const [t, c] of hist) {
+      if (seen + c >= want) return t + (HIST_MS * (want - seen)) / c;
+      seen += c;
+    }
+    return hist[hist.length - 1][0] + HIST_MS;
+  };
+  const from = at(lo);
+  const to = at(hi);
+  if (!(to > from)) return null;
+  return { calls: (hi - lo) * n, perSecond: ((hi - lo) * n * 1000) / (to - from), from, to };
+}
+
 export const runKey = (run, part) => `tim-contacts:run:${run}${part ? `:${part}` : ""}`;
 export const defaultQueue = (sdkAppId) => `tim-contacts-${sdkAppId}`;
 export const newRunId = () => randomBytes(6).toString("hex");
@@ -238,10 +268,22 @@ export class DistributedRun {
     }
   }
 
-  /** HTTP attempts per endpoint over all workers, the throttling answers, and each endpoint's busy span. */
+  /**
+   * HTTP attempts per endpoint over all workers, the throttling answers, each endpoint's busy
+   * span (first to last response) and its responses per `HIST_MS` bucket (`hist`: sorted
+   * `[bucket start (ms since the epoch), responses]`, for `steadyRate`).
+   */
   async stats() {
-    const [calls, timing] = await this.#op(Promise.all([this.redis.hgetall(runKey(this.run, "calls")), this.redis.hgetall(runKey(this.run, "timing"))]), "reading the counters");
-    const out = { calls: {}, throttled: 0, busy: {} };
+    const [calls, timing, hist] = await this.#op(
+      Promise.all([this.redis.hgetall(runKey(this.run, "calls")), this.redis.hgetall(runKey(this.run, "timing")), this.redis.hgetall(runKey(this.run, "hist"))]),
+      "reading the counters",
+    );
+    const out = { calls: {}, throttled: 0, busy: {}, hist: {} };
+    for (const [k, v] of Object.entries(hist)) {
+      const bar = k.lastIndexOf("|");
+      (out.hist[k.slice(0, bar)] ??= []).push([Number(k.slice(bar + 1)) * HIST_MS, Number(v)]);
+    }
+    for (const h of Object.values(out.hist)) h.sort((a, b) => a[0] - b[0]);
     for (const [k, v] of Object.entries(calls)) {
       if (k === "throttled") out.throttled = Number(v);
       else out.calls[k] = Number(v);
@@ -258,7 +300,7 @@ export class DistributedRun {
 
   /** A complete run: its keys go. */
   async finish() {
-    await this.#op(this.redis.del(runKey(this.run), runKey(this.run, "results"), runKey(this.run, "calls"), runKey(this.run, "timing")), "removing the run");
+    await this.#op(this.redis.del(runKey(this.run), runKey(this.run, "results"), runKey(this.run, "calls"), runKey(this.run, "timing"), runKey(this.run, "hist")), "removing the run");
   }
 
   async close() {
@@ -296,7 +338,7 @@ export async function runWorker(o) {
   const runOf = (run) => {
     let r = runs.get(run);
     if (!r) {
-      r = { calls: {}, throttled: 0, timing: {}, dirty: false };
+      r = { calls: {}, throttled: 0, timing: {}, hist: {}, dirty: false };
       r.client = makeClient(paced, (e) => {
         r.calls[e.endpoint] = (r.calls[e.endpoint] ?? 0) + 1;
         report.calls[e.endpoint] = (report.calls[e.endpoint] ?? 0) + 1;
@@ -307,6 +349,8 @@ export async function runWorker(o) {
         const t = performance.timeOrigin + performance.now();
         const s = (r.timing[e.endpoint] ??= [t, t]);
         s[1] = t;
+        const h = `${e.endpoint}|${Math.floor(t / HIST_MS)}`;
+        r.hist[h] = (r.hist[h] ?? 0) + 1;
         r.dirty = true;
       });
       runs.set(run, r);
@@ -322,15 +366,19 @@ export async function runWorker(o) {
   const addCounts = (run, r, m) => {
     const calls = r.calls;
     const throttled = r.throttled;
+    const hist = r.hist;
     r.calls = {};
     r.throttled = 0;
+    r.hist = {};
     r.dirty = false;
     for (const [k, n] of Object.entries(calls)) m.hincrby(runKey(run, "calls"), k, n);
+    for (const [k, n] of Object.entries(hist)) m.hincrby(runKey(run, "hist"), k, n);
     if (throttled) m.hincrby(runKey(run, "calls"), "throttled", throttled);
     for (const [k, [a, b]] of Object.entries(r.timing)) m.hset(runKey(run, "timing"), `${id}|${k}`, `${a.toFixed(3)},${b.toFixed(3)}`);
-    m.expire(runKey(run, "calls"), RUN_TTL_S).expire(runKey(run, "timing"), RUN_TTL_S);
+    m.expire(runKey(run, "calls"), RUN_TTL_S).expire(runKey(run, "timing"), RUN_TTL_S).expire(runKey(run, "hist"), RUN_TTL_S);
     return () => {
       for (const [k, n] of Object.entries(calls)) r.calls[k] = (r.calls[k] ?? 0) + n;
+      for (const [k, n] of Object.entries(hist)) r.hist[k] = (r.hist[k] ?? 0) + n;
       r.throttled += throttled;
       r.dirty = true;
     };

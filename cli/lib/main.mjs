@@ -203,12 +203,14 @@ async function run(command, flags) {
     process.off("SIGTERM", onSignal);
   }
   let busy;
+  let hist;
   if (dist) {
     try {
       const st = await dist.stats();
       stats.calls = { ...st.calls }; // the run's counters in Redis span its resumed coordinators too
       stats.throttled = st.throttled;
       busy = st.busy;
+      hist = st.hist;
       if (status === "done") await dist.finish();
     } catch (e) {
       log(`could not read the run's counters from Redis (${e.message})`);
@@ -234,12 +236,15 @@ async function run(command, flags) {
     failures: job.failuresPath,
   });
   if (dist) {
+    const { steadyRate } = await import("./distributed.mjs");
     summary.redis = { queue: options.redis.queue, run: options.redis.run };
     // Each endpoint's busy span over all workers (first to last response, seconds) and its calls/s.
     summary.busy = Object.fromEntries(
       Object.entries(busy ?? {}).sort().map(([k, b]) => {
         const s = (b.last - b.first) / 1000;
-        return [k, { seconds: Math.round(s * 1000) / 1000, perSecond: s > 0 ? Math.round(((stats.calls[k] ?? 0) / s) * 10) / 10 : null, first: b.first, last: b.last }];
+        // steady: the rate between the 5th and the 95th percentile of the responses (start and end left out)
+        const steady = steadyRate(hist?.[k]);
+        return [k, { seconds: Math.round(s * 1000) / 1000, perSecond: s > 0 ? Math.round(((stats.calls[k] ?? 0) / s) * 10) / 10 : null, steadyPerSecond: steady ? Math.round(steady.perSecond * 10) / 10 : null, first: b.first, last: b.last }];
       }),
     );
   }

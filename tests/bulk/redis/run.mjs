@@ -24,7 +24,7 @@ const filter = process.argv[2];
 let passed = 0;
 let failed = 0;
 const stream = run({ files, concurrency: 1, ...(filter ? { testNamePatterns: [filter] } : {}) });
-stream.on("test:pass", (e) => { if (e.details?.type !== "suite") passed++; });
+stream.on("test:pass", (e) => { if (e.details?.type !== "suite" && !e.skip && !e.todo) passed++; });
 stream.on("test:fail", (e) => { if (e.details?.type !== "suite") failed++; });
 stream.compose(spec).pipe(process.stdout);
 await new Promise((resolve) => stream.once("end", resolve));
