@@ -4,7 +4,7 @@
 // its 200 calls/s per endpoint. Per endpoint: calls, the busy span over all workers (first to last
 // response) and its ratio to the limit-bound minimum (n - burst) / 200 s measured in the same run
 // (goal <= 1.00 whatever the number of workers; the start-up of the workers counts here), calls/s;
-// the steady rate (between the 5th and the 95th percentile of the responses) / 200 (goal 0.95 to
+// the steady rate (between the 5th and the 95th percentile of the send times) / 200 (goal 0.95 to
 // 1.00, the drills' floor); the job's wall time (the
 // coordinator's `seconds`, enqueue to last line) against the same minimum; throttling answers
 // (goal 0). Needs ./scripts/build, ./scripts/setup (redis-server, cli/node_modules).
@@ -44,7 +44,7 @@ try {
       minimum = Math.max(minimum, min);
       rows.push([`${n} worker(s) ${ep.replace(/^v4\//, "")}: ${counts[ep]} calls, ${(counts[ep] / secs).toFixed(0)}/s, busy`, `${min.toFixed(2)} s min / ${secs.toFixed(2)} s = ${(min / secs).toFixed(3)}`]);
       const steady = r.summary.busy[ep].steadyPerSecond;
-      rows.push([`${n} worker(s) ${ep.replace(/^v4\//, "")}: steady rate (5th to 95th percentile of the responses) / limit`, `${steady} / ${LIMIT} = ${(steady / LIMIT).toFixed(3)}`]);
+      rows.push([`${n} worker(s) ${ep.replace(/^v4\//, "")}: steady rate (5th to 95th percentile of the send times) / limit`, `${steady} / ${LIMIT} = ${(steady / LIMIT).toFixed(3)}`]);
     }
     rows.push([`${n} worker(s) wall time (enqueue to last line), throttled ${r.summary.throttled}`, `${minimum.toFixed(2)} s min / ${r.summary.seconds.toFixed(2)} s = ${(minimum / r.summary.seconds).toFixed(3)}`]);
   }

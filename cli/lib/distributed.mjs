@@ -29,13 +29,14 @@ import { BulkError, toJsonLine } from "tim-contacts/bulk";
 import { LimiterDownError, pacedOptions, RedisLimiter, sdkTakesLimiter } from "./redis-limiter.mjs";
 
 const RUN_TTL_S = 7 * 24 * 3600;
-/** The width (ms) of a bucket of the responses-per-bucket histogram the workers keep per endpoint. */
+/** The width (ms) of a bucket of the histogram of HTTP attempts (by send time) the workers keep per endpoint. */
 export const HIST_MS = 20;
 
 /**
- * The steady-state rate of one endpoint (responses/s) from its histogram (`stats().hist[endpoint]`):
- * the calls between the `lo` and `hi` quantiles of the response times over the time between
- * them (interpolated within a bucket). A job's start (processes, connections and the JIT warming
+ * The steady-state rate of one endpoint (calls/s) from its histogram (`stats().hist[endpoint]`):
+ * the calls between the `lo` and `hi` quantiles of the send times over the time between them
+ * (interpolated within a bucket). Send times, not answer times: the first answers of a job are
+ * slower (new connections, a cold JIT), which would squeeze the answers' span. A job's start (processes, connections and the JIT warming
  * up, the first burst) and its end (the last users' calls) are left out, so this is the rate the
  * job holds while it runs, which is what a longer job's time is made of.
  * @param {[number, number][]} hist sorted `[bucket start ms, responses]`
@@ -132,6 +133,12 @@ async function within(p, ms, what) {
   }
 }
 
+/** A command lost with the connection (a restart of Redis), not refused by Redis: worth sending again. */
+function isConnectionLoss(e) {
+  if (e?.name === "AbortError" && /connection close/i.test(String(e.message))) return true;
+  return /Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|LOADING|Stream isn't writeable/i.test(String(e?.message ?? ""));
+}
+
 // ---------------------------------------------------------------------------------------------
 // The coordinator
 
@@ -155,8 +162,22 @@ export class DistributedRun {
     this.workers = 0;
   }
 
-  #op(p, what) {
-    return within(p, this.timeoutMs, what);
+  /**
+   * One Redis operation of the coordinator (`make` starts it): every one is idempotent (writes
+   * keyed by the run and the user's index, job ids fixed), so a command that a restart of Redis
+   * aborted mid-flight (ioredis rejects a MULTI whose answer the closed connection cut off) is
+   * started again, until Redis has been unreachable for the timeout.
+   */
+  async #op(make, what) {
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        return await within(make(), Math.max(1, this.timeoutMs - (Date.now() - t0)), what);
+      } catch (e) {
+        if (e instanceof RedisDownError || !isConnectionLoss(e) || Date.now() - t0 >= this.timeoutMs) throw e;
+        await sleep(200);
+      }
+    }
   }
 
   #job(index, item) {
@@ -180,7 +201,7 @@ export class DistributedRun {
     const meta = runKey(this.run);
     const results = runKey(this.run, "results");
     await this.#op(
-      this.redis.multi().hset(meta, { command: this.command, total: this.total, queue: this.queueName }).expire(meta, RUN_TTL_S).exec(),
+      () => this.redis.multi().hset(meta, { command: this.command, total: this.total, queue: this.queueName }).expire(meta, RUN_TTL_S).exec(),
       "writing the run",
     );
     const it = items[Symbol.asyncIterator]();
@@ -207,7 +228,7 @@ export class DistributedRun {
           }
         }
         if (batch.length) {
-          await this.#op(this.queue.addBulk(batch), "enqueuing users");
+          await this.#op(() => this.queue.addBulk(batch), "enqueuing users");
           enq += batch.length;
         }
       }
@@ -215,7 +236,7 @@ export class DistributedRun {
       // Collect what is done, in order.
       const want = Math.min(enq - next, 512);
       const fields = Array.from({ length: want }, (_, i) => String(next + i));
-      const values = await this.#op(this.redis.hmget(results, ...fields), "reading results");
+      const values = await this.#op(() => this.redis.hmget(results, ...fields), "reading results");
       let k = 0;
       while (k < values.length && values[k] !== null) k++;
       for (let i = 0; i < k; i++) {
@@ -226,14 +247,14 @@ export class DistributedRun {
         yield entry; // written and checkpointed by the consumer before it asks for the next one
       }
       if (k > 0) {
-        await this.#op(this.redis.multi().hdel(results, ...fields.slice(0, k)).expire(results, RUN_TTL_S).exec(), "deleting written results");
+        await this.#op(() => this.redis.multi().hdel(results, ...fields.slice(0, k)).expire(results, RUN_TTL_S).exec(), "deleting written results");
         lastProgress = Date.now();
       }
       const now = Date.now();
       if (onStatus && now - lastStatus >= 500) {
         lastStatus = now;
         const [len, counts, workers] = await this.#op(
-          Promise.all([this.redis.hlen(results), this.queue.getJobCounts("waiting", "active", "delayed", "failed"), this.queue.getWorkersCount().catch(() => 0)]),
+          () => Promise.all([this.redis.hlen(results), this.queue.getJobCounts("waiting", "active", "delayed", "failed"), this.queue.getWorkersCount().catch(() => 0)]),
           "reading progress",
         );
         this.ahead = len;
@@ -245,7 +266,7 @@ export class DistributedRun {
       // Nothing new: the head user may be lost (Redis lost its job) or failed for good.
       if (now - lastProgress > 5000 && now - lastCheck > 5000) {
         lastCheck = now;
-        await this.#op(this.#rescue(next, pending.get(next)), "checking a stuck user");
+        await this.#op(() => this.#rescue(next, pending.get(next)), "checking a stuck user");
       }
       await sleep(k === 0 ? 40 : 0, signal);
     }
@@ -270,12 +291,12 @@ export class DistributedRun {
 
   /**
    * HTTP attempts per endpoint over all workers, the throttling answers, each endpoint's busy
-   * span (first to last response) and its responses per `HIST_MS` bucket (`hist`: sorted
-   * `[bucket start (ms since the epoch), responses]`, for `steadyRate`).
+   * span (first to last response) and its HTTP attempts per `HIST_MS` bucket of send time
+   * (`hist`: sorted `[bucket start (ms since the epoch), attempts]`, for `steadyRate`).
    */
   async stats() {
     const [calls, timing, hist] = await this.#op(
-      Promise.all([this.redis.hgetall(runKey(this.run, "calls")), this.redis.hgetall(runKey(this.run, "timing")), this.redis.hgetall(runKey(this.run, "hist"))]),
+      () => Promise.all([this.redis.hgetall(runKey(this.run, "calls")), this.redis.hgetall(runKey(this.run, "timing")), this.redis.hgetall(runKey(this.run, "hist"))]),
       "reading the counters",
     );
     const out = { calls: {}, throttled: 0, busy: {}, hist: {} };
@@ -300,7 +321,7 @@ export class DistributedRun {
 
   /** A complete run: its keys go. */
   async finish() {
-    await this.#op(this.redis.del(runKey(this.run), runKey(this.run, "results"), runKey(this.run, "calls"), runKey(this.run, "timing"), runKey(this.run, "hist")), "removing the run");
+    await this.#op(() => this.redis.del(runKey(this.run), runKey(this.run, "results"), runKey(this.run, "calls"), runKey(this.run, "timing"), runKey(this.run, "hist")), "removing the run");
   }
 
   async close() {
@@ -349,7 +370,8 @@ export async function runWorker(o) {
         const t = performance.timeOrigin + performance.now();
         const s = (r.timing[e.endpoint] ??= [t, t]);
         s[1] = t;
-        const h = `${e.endpoint}|${Math.floor(t / HIST_MS)}`;
+        // the histogram counts send times (after the limiter's wait): an answer's latency is not pacing
+        const h = `${e.endpoint}|${Math.floor((t - (e.durationMs ?? 0)) / HIST_MS)}`;
         r.hist[h] = (r.hist[h] ?? 0) + 1;
         r.dirty = true;
       });

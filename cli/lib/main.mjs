@@ -242,7 +242,7 @@ async function run(command, flags) {
     summary.busy = Object.fromEntries(
       Object.entries(busy ?? {}).sort().map(([k, b]) => {
         const s = (b.last - b.first) / 1000;
-        // steady: the rate between the 5th and the 95th percentile of the responses (start and end left out)
+        // steady: the rate between the 5th and the 95th percentile of the send times (start and end left out)
         const steady = steadyRate(hist?.[k]);
         return [k, { seconds: Math.round(s * 1000) / 1000, perSecond: s > 0 ? Math.round(((stats.calls[k] ?? 0) / s) * 10) / 10 : null, steadyPerSecond: steady ? Math.round(steady.perSecond * 10) / 10 : null, first: b.first, last: b.last }];
       }),
