@@ -7,7 +7,8 @@
 // the steady rate (between the 5th and the 95th percentile of the send times) / 200 (goal 0.95 to
 // 1.00, the drills' floor); the job's wall time (the
 // coordinator's `seconds`, enqueue to last line) against the same minimum; throttling answers
-// (goal 0). Needs ./scripts/build, ./scripts/setup (redis-server, cli/node_modules).
+// (goal 0); a worker's CPU seconds for the job with the CLI's node:http fetch against Node's own
+// fetch (TIM_CLI_FETCH=global). Needs ./scripts/build, ./scripts/setup (redis-server, cli/node_modules).
 //   node bench/bulk-redis.mjs            (TIM_BENCH_USERS=N to change the 1,000)
 import fs from "node:fs";
 import os from "node:os";
@@ -48,6 +49,22 @@ try {
     }
     rows.push([`${n} worker(s) wall time (enqueue to last line), throttled ${r.summary.throttled}`, `${minimum.toFixed(2)} s min / ${r.summary.seconds.toFixed(2)} s = ${(minimum / r.summary.seconds).toFixed(3)}`]);
   }
+  // The workers' CPU per job: Node's fetch (undici) against the CLI's node:http fetch (cli/lib/http-fetch.mjs), 1 worker each, interleaved.
+  const cpu = { global: [], http: [] };
+  for (let round = 0; round < 2; round++) {
+    for (const kind of ["global", "http"]) {
+      const queue = `cpu-${kind}-${round}`;
+      const e = { ...env, TIM_CLI_FETCH: kind === "global" ? "global" : "" };
+      const [w] = await startWorkers(1, redis.url, { env: e, cwd: dir, extra: ["--queue", queue] });
+      const r = await spawnCliProcess(["export", "--users", "users.txt", "--out", `cpu-${kind}.jsonl`, "--redis", redis.url, "--queue", queue, "--no-progress"], { env: e, cwd: dir }).done;
+      const f = fs.readFileSync(`/proc/${w.child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      cpu[kind].push((Number(f[11]) + Number(f[12])) / 100); // utime + stime, in clock ticks of 1/100 s
+      await w.stop();
+      if (r.code !== 0) throw new Error(`export (${kind} fetch) exited ${r.code}: ${r.stderr.slice(-2000)}`);
+    }
+  }
+  const med = (a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  rows.push([`1 worker's CPU for the job, node:http fetch / Node's fetch (${med(cpu.http).toFixed(2)} s / ${med(cpu.global).toFixed(2)} s)`, (med(cpu.http) / med(cpu.global)).toFixed(3)]);
 } finally {
   await Promise.all([emu.stop(), redis.stop()]);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,15 @@
 // environment only (TIM_SECRET_KEY) or replaced by a command that prints a UserSig; a flag for it
 // is refused, because a flag's value is visible to every user of the machine.
 import { execFile } from "node:child_process";
+import { httpFetch } from "./http-fetch.mjs";
 import { UsageError } from "./usage.mjs";
+
+/**
+ * The fetch of every client of the CLI: node:http with keep-alive (./http-fetch.mjs), shared so
+ * that all clients of a process share its connections. TIM_CLI_FETCH=global uses Node's own
+ * fetch instead (bench/bulk-redis.mjs compares the two).
+ */
+export const cliFetch = process.env.TIM_CLI_FETCH === "global" ? (url, init) => globalThis.fetch(url, init) : httpFetch();
 
 /** Flags that would carry a secret on the command line, and why they are refused. */
 export function refuseSecretFlags(argv) {
@@ -84,6 +92,7 @@ export function makeClient(sdk, conn, stats, extra = {}) {
     userSig: conn.userSig,
     rateLimit: { callsPerSecond: conn.rateLimit },
     onResponse: (e) => stats.response(e),
+    fetch: cliFetch,
   };
   if (conn.baseUrl) options.baseUrl = conn.baseUrl;
   else options.region = conn.region;

@@ -26,6 +26,7 @@ import { randomBytes } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { BulkError, toJsonLine } from "tim-contacts/bulk";
+import { cliFetch } from "./connect.mjs";
 import { LimiterDownError, pacedOptions, RedisLimiter, sdkTakesLimiter } from "./redis-limiter.mjs";
 
 const RUN_TTL_S = 7 * 24 * 3600;
@@ -350,7 +351,7 @@ export async function runWorker(o) {
   const limiterRedis = connectRedis(redisUrl, { name: `tim-contacts-limiter-${id}` });
   const limiter = new RedisLimiter({ redis: limiterRedis, sdkAppId, callsPerSecond, downTimeoutMs: timeoutMs });
   const hook = await sdkTakesLimiter(sdk);
-  const paced = pacedOptions(limiter, hook);
+  const paced = pacedOptions(limiter, hook, cliFetch);
   const t0 = Date.now();
   const report = { command: "worker", worker: id, queue, pacing: hook ? "sdk-hook" : "fetch", users: 0, skipped: 0, failedUsers: 0, retried: 0, takenOver: 0, calls: {}, throttled: 0 };
 

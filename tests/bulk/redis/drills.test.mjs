@@ -47,7 +47,9 @@ function ratios(counts, busy, summaries) {
     assert.ok(b, `no busy span for ${ep}: ${JSON.stringify(busy)}`);
     const steady = summaries.map((s) => s.busy[ep]?.steadyPerSecond);
     assert.ok(steady.every((x) => typeof x === "number"), `no steady rate for ${ep}: ${JSON.stringify(steady)}`);
-    out[ep] = { n, seconds: (b.last - b.first) / 1000, ratio: (n - BURST) / LIMIT / ((b.last - b.first) / 1000), steady: steady.reduce((a, x) => a + x, 0) / LIMIT };
+    // the most the limit allows between the 5th and the 95th percentile: 0.9 n calls, a burst of them at once
+    const most = (0.9 * n) / ((0.9 * n - BURST) / LIMIT) / LIMIT;
+    out[ep] = { n, seconds: (b.last - b.first) / 1000, ratio: (n - BURST) / LIMIT / ((b.last - b.first) / 1000), steady: steady.reduce((a, x) => a + x, 0) / LIMIT, most };
   }
   return out;
 }
@@ -88,8 +90,10 @@ describe("bulk on Redis", { concurrency: false }, () => {
     console.log(`4 workers: ${JSON.stringify(rt)}`);
     for (const [ep, x] of Object.entries(rt)) {
       assert.ok(x.ratio <= 1.01, `${ep}: faster than the limit allows (${x.ratio.toFixed(3)})`);
-      assert.ok(x.steady <= 1.01, `${ep}: the steady rate beats the limit (${x.steady.toFixed(3)})`);
+      assert.ok(x.steady <= x.most * 1.01, `${ep}: the steady rate beats the limit (${x.steady.toFixed(3)} > ${x.most.toFixed(3)})`);
       assert.ok(x.steady >= 0.95, `${ep}: the steady rate is below 95 % of the limit (${x.steady.toFixed(3)}; whole job ${x.ratio.toFixed(3)})`);
+      // and the start-up stays a fraction of a second (0.98-0.99 of the minimum on a quiet machine)
+      assert.ok(x.ratio >= 0.9, `${ep}: the whole job took more than 1/0.9 of the limit-bound minimum (${x.ratio.toFixed(3)})`);
     }
   });
 
