@@ -28,8 +28,21 @@ process.on("exit", () => {
 /** A seed document from tim-seedgen (bulk mode: users user_0001..). */
 export function seedgen({ users, conversations, seed }) {
   const bin = path.join(REPO, "target/debug/tim-seedgen");
-  return JSON.parse(execFileSync(bin, ["--users", String(users), "--conversations", String(conversations), "--seed", String(seed)], { maxBuffer: 1 << 30 }).toString());
+  const run = (n, k) => JSON.parse(execFileSync(bin, ["--users", String(n), "--conversations", String(conversations), "--seed", String(k)], { maxBuffer: 1 << 30 }).toString());
+  if (users <= SEED_CHUNK) return run(users, seed);
+  // tim-seedgen makes every user a friend of every other (its output grows with users^2: 54 MB
+  // at 1,000, past what one string can hold at 5,000): above 1,000 users, seeds of 1,000 users
+  // each, their ids prefixed per chunk (c2_user_0001, ...), friends within a chunk.
+  const out = { users: {} };
+  for (let c = 0, left = users; left > 0; c++, left -= SEED_CHUNK) {
+    const part = run(Math.min(SEED_CHUNK, left), seed + c);
+    out.sdkAppId ??= part.sdkAppId;
+    const text = c === 0 ? JSON.stringify(part.users) : JSON.stringify(part.users).replaceAll('"user_', `"c${c + 1}_user_`);
+    Object.assign(out.users, JSON.parse(text));
+  }
+  return out;
 }
+const SEED_CHUNK = 1000;
 
 /** App B of the round trip: the same users, conversations and friends; no groups, marks or friend groups. */
 export function withoutContacts(seedA) {
