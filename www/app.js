@@ -842,7 +842,15 @@ function appendRows(items) {
     frag.append(row.el);
   }
   $.list.insertBefore(frag, $.sentinel);
-  if (!activeKey) setActive([...rows.keys()][0] ?? "");
+  keepActiveShown();
+}
+
+/** The list's Tab stop stays on a shown row (filters hide rows; new pages may bring the first match). */
+function keepActiveShown() {
+  const row = rows.get(activeKey);
+  if (row && !row.el.hidden) return;
+  const first = shownRows()[0];
+  if (first) setActive(first.key);
 }
 
 /**
@@ -863,6 +871,7 @@ function appendOfflist() {
     frag.append(row.el);
   }
   $.list.insertBefore(frag, $.sentinel);
+  keepActiveShown();
   renderGroups([...groupsById.values()]);
   updateSummary();
 }
@@ -879,14 +888,6 @@ function makeRow(data, key, offlist) {
     h("span", { class: "tags" }),
     h("span", { class: "time" }, offlist ? "not in recent list" : data.msgTime ? fmtTime(data.msgTime) : "no messages"));
   const row = { data, el, box, key, offlist };
-  box.addEventListener("click", (ev) => {
-    setActive(key);
-    if (ev.shiftKey && anchorKey && anchorKey !== key) selectRange(anchorKey, key, box.checked);
-    else toggle(row, box.checked);
-    anchorKey = key;
-    updateSelection();
-  });
-  who.addEventListener("click", () => { setActive(key); openDrawer(key, true); });
   renderTags(row);
   return row;
 }
@@ -937,6 +938,25 @@ function focusFirstRow() {
   first.box.focus();
   first.el.scrollIntoView({ block: "nearest" });
 }
+
+/** One listener for every row: a checkbox click (Shift: a range from the last one), an ID opens the details. */
+$.list.addEventListener("click", (ev) => {
+  const target = ev.target;
+  if (!(target instanceof HTMLElement)) return;
+  const el = target.closest(".row");
+  const row = el instanceof HTMLElement ? rows.get(el.dataset.key ?? "") : undefined;
+  if (!row || row.el !== el) return;
+  if (target === row.box) {
+    setActive(row.key);
+    if (ev instanceof MouseEvent && ev.shiftKey && anchorKey && anchorKey !== row.key) selectRange(anchorKey, row.key, row.box.checked);
+    else toggle(row, row.box.checked);
+    anchorKey = row.key;
+    updateSelection();
+  } else if (target.closest("button.id")) {
+    setActive(row.key);
+    openDrawer(row.key, true);
+  }
+});
 
 /** Arrow keys walk the shown rows, Space toggles (Shift+Space: a range), Enter opens the details. */
 $.list.addEventListener("keydown", (ev) => {
@@ -1069,8 +1089,7 @@ function applyFilters() {
   for (const li of $.groups.querySelectorAll("li[data-group-id]")) {
     li.classList.toggle("current", li.getAttribute("data-group-id") === $.fGroup.value);
   }
-  const shown = shownRows();
-  if (shown.length && !shown.some((r) => r.key === activeKey)) setActive(shown[0].key);
+  keepActiveShown();
   updateSummary();
   updateSelection();
   if (!complete && filtersActive() && !loading && !loadFailed) recheckSentinel();
@@ -1577,7 +1596,8 @@ showScreen();
 renderFilterOptions();
 renderNames();
 updateSelection();
-void renderAudit();
+// The audit count is not needed for the first paint: read IndexedDB when the page is idle.
+(window.requestIdleCallback ?? ((/** @type {() => void} */ f) => setTimeout(f, 200)))(() => void renderAudit());
 
 connect();
 const initialUser = params.get("user");

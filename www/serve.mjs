@@ -51,7 +51,8 @@ function entryFor(file, st) {
   const hit = cache.get(file);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.entry;
   const entry = (async () => {
-    const body = await readFile(file);
+    let body = await readFile(file);
+    if (file === join(WWW, "index.html")) body = await withPreloads(body);
     const etag = createHash("sha256").update(body).digest("base64url").slice(0, 22);
     const squeeze = COMPRESSIBLE.has(extname(file)) && body.length > 512;
     /** @type {{ etag: string, body: Buffer, gzip: Buffer | null, br: Buffer | null }} */
@@ -65,6 +66,34 @@ function entryFor(file, st) {
   cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry });
   entry.catch(() => cache.delete(file));
   return entry;
+}
+
+/**
+ * The package's browser module graph from `/pkg/index.web.js` (static imports, followed
+ * transitively), as URL paths: the console's page preloads all of it at once instead of
+ * discovering it one import level at a time (the wasm-bindgen snippets are 3 levels deep).
+ */
+async function pkgModules() {
+  const seen = new Set();
+  const queue = ["index.web.js"];
+  while (queue.length) {
+    const rel = /** @type {string} */ (queue.shift());
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    const text = await readFile(join(PKG, rel), "utf8").catch(() => "");
+    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"';]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']|(?:^|\n)\s*import\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const spec = m[1] ?? m[2];
+      const next = resolve(join(PKG, dirname(rel)), spec);
+      if (next.startsWith(PKG + sep)) queue.push(next.slice(PKG.length + 1));
+    }
+  }
+  return [...seen].map((rel) => `/pkg/${rel.split(sep).join("/")}`);
+}
+
+/** index.html with a modulepreload link for each module of the package's graph. @param {Buffer} body */
+async function withPreloads(body) {
+  const links = (await pkgModules()).map((p) => `<link rel="modulepreload" href="${p}">`).join("\n  ");
+  return Buffer.from(String(body).replace("<!-- pkg-modulepreload -->", links));
 }
 
 /** Compresses the package's browser wasm at start, so the first page load does not wait for it. */

@@ -106,7 +106,7 @@ try {
     startProcess(process.execPath, [join(REPO, "www/serve.mjs"), "0"], /^tim-console listening on (http:\/\/\S+)/m, "www/serve.mjs"),
   ]);
   context = await chromium.launchPersistentContext(join(tmp, "profile"), {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1360, height: 860 },
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1366, height: 768 }, acceptDownloads: true,
   });
   for (const p of context.pages()) await p.close().catch(() => {});
 } catch (e) {
@@ -814,6 +814,38 @@ test("keyboard only: load a user, find a conversation, star it, open its details
   assert(await page.locator("#drawer").isHidden(), "Escape did not close the drawer");
   assert(await page.evaluate((k) => document.activeElement.closest(".row")?.dataset.key === k, key), "focus not back on the row");
   return { page, problems, note: `${key} starred by keyboard` };
+});
+
+test("keyboard only: rename a group, select a range of rows, add them to the group", async () => {
+  await control(demoUrl, "reset", {});
+  const { page, problems } = await openConsole(demoUrl, { user: "alice" });
+  await page.waitForSelector("#list .row");
+  await page.waitForSelector('#groups li[data-group="Projects"]');
+  await page.focus("#lookup-user");
+  await tabTo(page, '#groups li[data-group="Projects"] button.rename');
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("Roadmap");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector('#groups li[data-group="Roadmap"]');
+  await tabTo(page, "#list .row input[type=checkbox]");
+  await page.keyboard.press("Space");
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Shift+Space");
+  assert((await page.locator("#sel-count").textContent()) === "4 selected", `range: ${await page.locator("#sel-count").textContent()}`);
+  const keys = await page.$$eval("#list .row.selected", (els) => els.map((e) => e.getAttribute("data-key")));
+  await tabTo(page, "#tb-group");
+  await page.selectOption("#tb-group", "Roadmap"); // a select's value by keyboard differs per platform; focus came by Tab
+  await tabTo(page, "#tb-add");
+  await page.keyboard.press("Enter");
+  await page.locator("#results .result", { hasText: "Added to “Roadmap”" }).waitFor();
+  const state = await control(demoUrl, "state");
+  for (const k of keys) {
+    const m = state.users.alice.marks.find((x) => seedKey(x) === k);
+    assert(m?.groups?.includes("Roadmap"), `${k} not in Roadmap`);
+  }
+  await control(demoUrl, "reset", {});
+  return { page, problems, note: `renamed, ${keys.length} added by keyboard` };
 });
 
 // ------------------------------------------------------------------ issue 19: features
