@@ -843,6 +843,7 @@ function appendRows(items) {
   }
   $.list.insertBefore(frag, $.sentinel);
   keepActiveShown();
+  updateSelection();
 }
 
 /** The list's Tab stop stays on a shown row (filters hide rows; new pages may bring the first match). */
