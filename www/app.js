@@ -2,7 +2,7 @@
 // tim-contacts admin console. Every read and write goes through the package (its iterators,
 // chunking, UserSig caching and the bulk plan/apply); this file only wires the DOM to it: marks
 // come from the SDK's decoded `marks`, errors from TimError fields, plans from applyUser(s).
-import { TimClient, isTimError, decodeUserSig, validateSnapshot } from "tim-contacts";
+import { TimClient, isTimError, decodeUserSig, validateSnapshot, encodeStandardMark } from "tim-contacts";
 import { exportUsers, applyUsers, toJsonLine, isBulkError } from "tim-contacts/bulk";
 import { explain, codeWords } from "./errors.js";
 import { loadMarkNames, saveMarkNames, addAudit, allAudit, clearAudit } from "./store.js";
@@ -138,6 +138,9 @@ const $ = {
   bulkLoad: button("bulk-load"),
   bulkTemplate: byId("bulk-template", HTMLFormElement),
   tplGroup: input("tpl-group"),
+  bulkMarkTemplate: byId("bulk-mark-template", HTMLFormElement),
+  tplConv: input("tpl-conv"),
+  tplMarks: input("tpl-marks"),
   bulkPlan: button("bulk-plan"),
   bulkApply: button("bulk-apply"),
   bulkCancel: button("bulk-cancel"),
@@ -1570,6 +1573,28 @@ $.bulkTemplate.addEventListener("submit", (ev) => {
   const g = $.tplGroup.value.trim();
   if (!g) return;
   $.bulkDesired.value = bulkUsers().map((u) => toJsonLine({ version: 1, user: u, conversationGroups: [g] })).join("");
+  $.bulkApply.disabled = true;
+});
+$.bulkMarkTemplate.addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const m = /^(c2c|group):(.+)$/.exec($.tplConv.value.trim());
+  if (!m) { $.bulkStatus.textContent = "Name the conversation as c2c:ID or group:ID."; return; }
+  /** @type {ConversationRef} */
+  const conversation = m[1] === "c2c" ? { type: "c2c", userId: m[2] } : { type: "group", groupId: m[2] };
+  /** @type {{ star?: boolean, unread?: boolean, fold?: boolean, hide?: boolean, custom: number[] }} */
+  const want = { custom: [] };
+  for (const w of $.tplMarks.value.split(/[\s,]+/).filter(Boolean)) {
+    if (w === "star" || w === "unread" || w === "fold" || w === "hide") want[w] = true;
+    else want.custom.push([...markNames].find(([, n]) => n === w)?.[0] ?? Number(w));
+  }
+  let marks;
+  try {
+    marks = encodeStandardMark(want); // the package refuses bits outside 32..63, naming the field
+  } catch (e) {
+    $.bulkStatus.textContent = `Marks refused: ${errorText(e)}`;
+    return;
+  }
+  $.bulkDesired.value = bulkUsers().map((u) => toJsonLine({ version: 1, user: u, conversations: [{ conversation, marks }] })).join("");
   $.bulkApply.disabled = true;
 });
 $.bulkDesired.addEventListener("input", () => { $.bulkApply.disabled = true; plannedText = ""; });

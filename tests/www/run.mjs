@@ -1031,6 +1031,36 @@ test("bulk: a desired state for many users is planned (nothing written), then ap
   return { page, problems, note: `3 users planned, applied, exported (${total} CSV rows)` };
 });
 
+test("bulk marks: one conversation gets exactly the marks asked for, in every listed user (desired state, plan, apply)", async () => {
+  await control(demoUrl, "reset", {});
+  const { page, problems } = await openConsole(demoUrl);
+  await page.click('a[href="#bulk"]');
+  await page.fill("#bulk-users", "alice\nbob");
+  await page.fill("#tpl-conv", "c2c:carol");
+  await page.fill("#tpl-marks", "star, 40");
+  await page.click('#bulk-mark-template button[type=submit]');
+  const lines = (await page.inputValue("#bulk-desired")).trim().split("\n").map((l) => JSON.parse(l));
+  assert(lines.length === 2 && lines[0].conversations[0].marks.length > 0, `desired: ${JSON.stringify(lines)}`);
+  await page.click("#bulk-plan");
+  await page.waitForSelector("#bulk-plan-table");
+  const ops = await page.$$eval("#bulk-plan-table tr[data-op]", (els) => els.map((e) => `${e.getAttribute("data-user")}:${e.getAttribute("data-op")}`));
+  assert(ops.includes("alice:mark") && ops.includes("bob:mark"), `plan: ${ops}`);
+  await page.click("#bulk-apply");
+  await page.waitForSelector("#bulk-apply-summary");
+  assert(/2 of 2 users fully applied/.test(await page.locator("#bulk-apply-summary").textContent()), await page.locator("#bulk-apply-summary").textContent());
+  const state = await control(demoUrl, "state");
+  for (const u of ["alice", "bob"]) {
+    const m = state.users[u].marks.find((x) => x.type === "c2c" && x.peer === "carol");
+    assert(JSON.stringify([...(m?.bits ?? [])].sort((a, b) => a - b)) === "[0,40]", `${u}/carol bits ${m?.bits}`);
+  }
+  // a bit outside 32..63 is refused by the package before anything is planned
+  await page.fill("#tpl-marks", "star, 20");
+  await page.click('#bulk-mark-template button[type=submit]');
+  assert(/refused/.test(await page.locator("#bulk-status").textContent()), `status: ${await page.locator("#bulk-status").textContent()}`);
+  await control(demoUrl, "reset", {});
+  return { page, problems, note: "alice and bob: carol = star + bit 40 (unread cleared on alice)" };
+});
+
 test("export the current user to JSONL and CSV (the package's exportUser)", async () => {
   await control(demoUrl, "reset", {});
   const { page, problems } = await openConsole(demoUrl, { user: "alice" });
