@@ -916,6 +916,11 @@ test("named custom mark bits (kept in the browser) and the detail drawer with ev
   await page.waitForSelector("#list .row");
   await page.click('a[href="#settings"]');
   assert((await page.locator('#names-table tr[data-bit="40"]').innerText()).includes("VIP"), "the name did not survive a reload");
+  // removing the name brings the bit number back (and leaves the shared browser profile clean)
+  await page.click('#names-table tr[data-bit="40"] button');
+  await page.waitForSelector('#names-table tr[data-bit="40"]', { state: "detached" });
+  await page.click('a[href="#conversations"]');
+  await page.waitForFunction((k) => document.querySelector(`#list .row[data-key="${k}"] .badge[data-mark="40"]`)?.textContent === "bit 40", key);
   return { page, problems, note: `${key}: VIP, ${m.groups.join("/")}` };
 });
 
