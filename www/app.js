@@ -178,8 +178,6 @@ let resume = false;
 let complete = false;
 let loading = false;
 let loadFailed = false;
-/** A lookup's first reads are in flight (their errors are the lookup's, shown once). */
-let looking = false;
 let pages = 0;
 let pinnedCount = 0;
 let duplicates = 0;
@@ -339,12 +337,10 @@ async function lookup(userId) {
   const url = new URL(location.href);
   url.searchParams.set("user", userId);
   history.replaceState(null, "", url);
-  looking = true;
   // Settled at once so that a failure is never an unhandled rejection while the rest loads.
   const friends = readFriendGroups(client).then((r) => ({ r, e: undefined }), (e) => ({ r: undefined, e }));
-  const [groups, first] = await Promise.allSettled([loadGroups(gen, client), loadNextPage()]);
+  const [groups, first] = await Promise.allSettled([loadGroups(gen, client), loadNextPage(true)]);
   if (gen !== generation) return;
-  looking = false;
   const failure = groups.status === "rejected" ? groups.reason : first.status === "rejected" ? first.reason : undefined;
   if (failure !== undefined) {
     showError(`Look up user “${userId}”`, failure);
@@ -780,14 +776,14 @@ function recheckSentinel() {
 
 /**
  * The next page of the package's `listConversations` (it follows and checks the cursors).
- * During a lookup's first read a failure rejects (the lookup reports it once); later ones are
- * reported here and stop the paging until Retry.
+ * The lookup's own first read (`initial`) rejects on failure (the lookup reports it once); later
+ * ones are reported here and stop the paging until Retry.
+ * @param {boolean} [initial]
  */
-async function loadNextPage() {
+async function loadNextPage(initial = false) {
   if (!tim || !user || loading || complete || loadFailed) return;
   const client = tim;
   const gen = generation;
-  const first = looking;
   loading = true;
   $.list.setAttribute("aria-busy", "true");
   setSentinel("loading", `Loading page ${pages + 1}…`);
@@ -807,7 +803,7 @@ async function loadNextPage() {
     if (gen !== generation) return;
     loadFailed = true;
     resume = true;
-    if (first) throw e;
+    if (initial) throw e;
     showError(`Load conversations of “${user}” (page ${pages + 1})`, e);
   } finally {
     if (gen === generation) {
