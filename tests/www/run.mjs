@@ -109,6 +109,13 @@ try {
     executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1366, height: 768 }, acceptDownloads: true,
   });
   for (const p of context.pages()) await p.close().catch(() => {});
+  // A new profile's first tab pays the browser's cold start (compiling the wasm and the modules,
+  // creating the origin's storage): part of the setup, not of the first case.
+  const warm = await context.newPage();
+  await warm.goto(`${consoleUrl}?emulator=${encodeURIComponent(demoUrl)}`, { timeout: 120000 });
+  await warm.waitForSelector("body[data-ready]", { timeout: 120000 });
+  await warm.evaluate(() => new Promise((r) => { const q = indexedDB.open("tim-console", 1); q.onsuccess = () => { q.result.close(); r(null); }; q.onerror = () => r(null); q.onupgradeneeded = () => q.result.createObjectStore("audit", { keyPath: "id", autoIncrement: true }); }));
+  await warm.close();
 } catch (e) {
   console.log(`FAIL setup: ${e?.message ?? e}`);
   console.log("0 passed, 1 failed");
