@@ -39,11 +39,11 @@ export const KIND_ADVICE = {
   invalid_input: { what: "The input was refused before anything was sent.", todo: "Fix the field named below and try again." },
   signing: { what: "No UserSig could be obtained, so nothing was sent.", todo: "Check the signing endpoint (it must answer {\"userSig\": \"...\"}) or paste a UserSig." },
   rate_limit: { what: "The shared rate limiter could not be reached, so nothing was sent.", todo: "Check the limiter's store (e.g. Redis), or pace locally (rateLimit whenDown: \"local\"), then try again." },
-  transport: { what: "The server could not be reached or answered with an HTTP error.", todo: "Check the base URL and that the server is up. A write may have been applied: reload before retrying." },
-  timeout: { what: "The server did not answer in time.", todo: "A write may have been applied: reload the data before retrying." },
+  transport: { what: "The server could not be reached or answered with an HTTP error.", todo: "Check the base URL and that the server is up." },
+  timeout: { what: "The server did not answer in time.", todo: "Check that the server is up and not overloaded." },
   decode: { what: "The server's answer was not the documented JSON.", todo: "Check that the base URL points at the IM REST API (not a proxy's error page)." },
   api: { what: "The server refused the request.", todo: "See the code below." },
-  aborted: { what: "The request was cancelled.", todo: "Nothing to fix: start it again when needed. A write may have been applied." },
+  aborted: { what: "The request was cancelled.", todo: "Nothing to fix: start it again when needed." },
   pagination: { what: "The server's paging did not advance, so listing stopped instead of looping.", todo: "Retry later; if it persists, report the user ID to the service." },
 };
 
@@ -81,13 +81,18 @@ export function codeWords(code) {
  * @property {[string, string][]} facts  label / value pairs from the error's fields
  */
 
+/** Kinds after which a write's fate is unknown (it may have reached the server). */
+const UNCERTAIN = new Set(["transport", "timeout", "aborted"]);
+
 /**
- * Explains any thrown value; TimErrors by their fields.
+ * Explains any thrown value; TimErrors by their fields. `write` says whether the failed call was
+ * a write: only then can a transport failure, a timeout or an abort have changed anything.
  * @param {unknown} e
  * @param {(e: unknown) => boolean} isTimError
+ * @param {{ write?: boolean }} [context]
  * @returns {Explained}
  */
-export function explain(e, isTimError) {
+export function explain(e, isTimError, context = {}) {
   if (!isTimError(e)) {
     const msg = e instanceof Error ? e.message : String(e);
     return { title: "Unexpected error", advice: "This is not an error of the SDK; reload the page.", facts: [["message", msg]] };
@@ -115,5 +120,10 @@ export function explain(e, isTimError) {
     advice = fieldAdvice(err.field) ?? byKind.todo;
   }
   if (err.kind === "transport" && err.status !== undefined) title = `The server answered HTTP ${err.status}.`;
+  if (UNCERTAIN.has(err.kind)) {
+    advice += context.write
+      ? " The write may have been applied: reload before retrying."
+      : " Nothing was changed (this was a read): retry when the server answers.";
+  }
   return { title, advice, facts };
 }
