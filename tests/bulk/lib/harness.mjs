@@ -60,7 +60,9 @@ export async function startEmulator({ seedFile, extra = [] }) {
   const child = spawn(bin, ["--port", "0", "--seed", seedFile, "--quiet", ...extra], { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] });
   children.add(child);
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("tim-emulator printed no address within 15 s")), 15_000);
+    // the debug build parses a big seed slowly (scripts/drill redis: 270 MB): 15 s plus 1 s per 4 MB
+    const ms = 15_000 + Math.round(fs.statSync(seedFile).size / 4_000);
+    const timer = setTimeout(() => reject(new Error(`tim-emulator printed no address within ${Math.round(ms / 1000)} s`)), ms);
     readline.createInterface({ input: child.stdout }).once("line", (line) => {
       clearTimeout(timer);
       const m = line.match(/^tim-emulator listening on (http:\/\/\S+)$/);
