@@ -419,8 +419,13 @@ pub struct Emu {
 fn start_node(cfg: &Config) -> (Child, SocketAddr) {
     let d = Config::default();
     assert!(
-        cfg.limits == d.limits && cfg.max_body_bytes == d.max_body_bytes && cfg.now.is_none(),
-        "the node form takes the native binary's flags: no limits, body size or clock of a test's own"
+        cfg.limits == d.limits
+            && cfg.max_body_bytes == d.max_body_bytes
+            && cfg.now.is_none()
+            && cfg.request_timeout == d.request_timeout
+            && cfg.idle_timeout == d.idle_timeout
+            && cfg.max_connections == d.max_connections,
+        "the node form takes the native binary's flags: no limits, body size, clock, timeouts or connection cap of a test's own"
     );
     let file = std::env::temp_dir().join(format!(
         "tim-emulator-seed-{}-{}.json",
