@@ -108,8 +108,10 @@ let running;
 try {
   running = await startServer(opts);
 } catch (e) {
-  if (e?.name === "EmulatorError") die(e.message.replace(/^startServer: /, ""));
-  process.stderr.write(`tim-emulator: cannot start: ${e?.message ?? e}\n`);
+  // as the native binary: a bad option is a usage error (2), a seed that does not load is not (1)
+  const why = String(e?.message ?? e).replace(/^startServer: /, "");
+  if (e?.name === "EmulatorError" && !why.startsWith("invalid seed")) die(why);
+  process.stderr.write(`tim-emulator: cannot start: ${why}\n`);
   process.exit(1);
 }
 process.stdout.write(`tim-emulator listening on ${running.url}\n`);

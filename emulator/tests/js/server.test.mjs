@@ -112,6 +112,16 @@ test("bin: --help exits 0; a bad flag, value or seed exits 2 naming it", () => {
     assert.ok(r.stderr.includes(word), `${args.join(" ")} names ${word}: ${r.stderr}`);
     assert.ok(r.stderr.includes("usage: tim-emulator"), "with the usage");
   }
+  // a seed that parses but does not load: exit 1, "cannot start", naming what is wrong
+  const dir = mkdtempSync(join(tmpdir(), "tim-emulator-"));
+  try {
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ users: { a: { friendGroups: [{ name: "x", members: ["nobody"] }] } } }));
+    const r = run("--port", "0", "--seed", join(dir, "bad.json"));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^tim-emulator: cannot start: .*"nobody" is not a friend/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("startServer: the same core behind node:http from a script, closed by close()", async () => {
