@@ -10,6 +10,7 @@
 //! | [`state`] | the in-memory state and the seed-document format |
 //! | [`usersig`] | TLSSigAPIv2: mint, decode, verify |
 //! | [`seedgen`] | deterministic seed documents (`tim-seedgen`) |
+//! | `wasm` | the JavaScript boundary (feature `wasm`, wasm32): the npm package `tim-emulator` drives the core through it |
 //! | `server` | the native server: hyper on tokio, acting out the core's replies ([`start`], [`Running`]) |
 //!
 //! ```no_run
@@ -27,6 +28,8 @@ pub mod seedgen;
 mod server;
 pub mod state;
 pub mod usersig;
+#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
+mod wasm;
 
 pub use crate::commands::Limits;
 pub use crate::core::{

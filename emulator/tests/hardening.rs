@@ -28,7 +28,7 @@ fn a_slow_client_is_cut_off_and_others_are_served_meanwhile() {
     let mut cfg = config(seed(seed_v()));
     cfg.request_timeout = Duration::from_millis(400);
     let mut e = Emu::start(cfg);
-    let mut slow = TcpStream::connect(e.running.addr()).unwrap();
+    let mut slow = TcpStream::connect(e.addr()).unwrap();
     slow.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let t0 = Instant::now();
     // Start a request, then trickle the headers slower than the timeout allows.
@@ -56,7 +56,7 @@ fn idle_connections_are_closed_after_the_idle_timeout() {
     let mut cfg = config(seed(seed_v()));
     cfg.idle_timeout = Duration::from_millis(300);
     let e = Emu::start(cfg);
-    let mut idle = TcpStream::connect(e.running.addr()).unwrap();
+    let mut idle = TcpStream::connect(e.addr()).unwrap();
     idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let t0 = Instant::now();
     let mut buf = [0u8; 16];
@@ -72,11 +72,11 @@ fn a_flood_of_connections_is_capped_and_the_server_recovers() {
     let mut e = Emu::start(cfg);
     // 64 idle connections take every slot...
     let hogs: Vec<TcpStream> = (0..64)
-        .map(|_| TcpStream::connect(e.running.addr()).unwrap())
+        .map(|_| TcpStream::connect(e.addr()).unwrap())
         .collect();
     std::thread::sleep(Duration::from_millis(200));
     // ...so the next one is refused at once with a 503, not queued.
-    let mut extra = TcpStream::connect(e.running.addr()).unwrap();
+    let mut extra = TcpStream::connect(e.addr()).unwrap();
     extra
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
@@ -84,12 +84,12 @@ fn a_flood_of_connections_is_capped_and_the_server_recovers() {
     assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     // A few hundred more connection attempts do not take it down either.
     let burst: Vec<_> = (0..300)
-        .filter_map(|_| TcpStream::connect(e.running.addr()).ok())
+        .filter_map(|_| TcpStream::connect(e.addr()).ok())
         .collect();
     drop(burst);
     drop(hogs);
     std::thread::sleep(Duration::from_millis(300));
-    e.client = Client::new(e.running.addr());
+    e.client = Client::new(e.addr());
     ok(&e.call("sns/group_get", json!({"From_Account": "alice"})));
 }
 
@@ -98,7 +98,7 @@ fn parallel_clients_are_all_answered() {
     let mut cfg = config(seed(seed_v()));
     cfg.rate_limit = 0;
     let e = Emu::start(cfg);
-    let addr = e.running.addr();
+    let addr = e.addr();
     let target = format!("/v4/sns/group_get?{}", e.query());
     let threads: Vec<_> = (0..16)
         .map(|_| {

@@ -319,7 +319,7 @@ fn transport_limits() {
     assert_eq!(r.status, 413);
     err(&r.json(), 60003);
     // keep-alive works across many requests; chunked bodies and Expect are handled
-    let mut s = std::net::TcpStream::connect(e.running.addr()).unwrap();
+    let mut s = std::net::TcpStream::connect(e.addr()).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let body = br#"{"From_Account":"alice"}"#;
     let req = format!(
@@ -337,21 +337,18 @@ fn transport_limits() {
     );
     assert!(out.contains("\"ActionStatus\":\"OK\""));
     // garbage request line → 400, connection closed, server still fine
-    let out = exchange(e.running.addr(), &[b"HELLO\r\n\r\n"]);
+    let out = exchange(e.addr(), &[b"HELLO\r\n\r\n"]);
     assert!(out.starts_with("HTTP/1.1 400"), "{out}");
     ok(&e.call("sns/group_get", json!({"From_Account":"alice"})));
     // absurd chunk size (more than 64 bits) → 413, no crash
     let chunked = format!("POST {t} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
-    let out = exchange(
-        e.running.addr(),
-        &[chunked.as_bytes(), b"1ffffffffffffffff\r\n"],
-    );
+    let out = exchange(e.addr(), &[chunked.as_bytes(), b"1ffffffffffffffff\r\n"]);
     assert!(out.starts_with("HTTP/1.1 413"), "{out}");
     // a chunk announcing more than the limit costs nothing until its bytes
     // come: 413 once more than the limit has arrived
     let over = vec![b' '; 1024 * 1024 + 10];
     let out = exchange(
-        e.running.addr(),
+        e.addr(),
         &[chunked.as_bytes(), b"ffffffffffffffff\r\n", &over],
     );
     assert!(out.starts_with("HTTP/1.1 413"), "{out}");
@@ -376,8 +373,8 @@ fn transport_limits() {
 #[test]
 fn shutdown_releases_port() {
     let e = Emu::with_seed(seed_v());
-    let addr = e.running.addr();
-    e.running.shutdown();
+    let addr = e.addr();
+    e.shutdown();
     std::thread::sleep(Duration::from_millis(100));
     assert!(std::net::TcpStream::connect(addr).is_err());
 }

@@ -3,7 +3,8 @@
 // and tests/js/; the page imports ../../pkg/index.web.js with no bundler.
 // Page errors and console errors (other than the browser's own network
 // "Failed to load resource" lines, which failing-request tests cause) fail the run.
-// Usage: node tests/js/run-browser.mjs [filter]   (EMULATOR_URL=... to use a running emulator)
+// Usage: node tests/js/run-browser.mjs [filter]   (EMULATOR_URL=... to use a running emulator;
+// TIM_EMULATOR=inprocess: the in-process emulator in the page, lib/inprocess.mjs, served from emulator/pkg/)
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,7 +40,7 @@ function serve() {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     // node_modules: only the two packages the page imports (fast-check and its dependency pure-rand).
     const allowedModule = /^\/tests\/js\/node_modules\/(fast-check|pure-rand)\/lib\//.test(path) && path.split("node_modules").length === 2;
-    const allowed = (path.startsWith("/pkg/") || path.startsWith("/tests/js/")) && (!path.includes("node_modules") || allowedModule) && !path.includes("..");
+    const allowed = (path.startsWith("/pkg/") || path.startsWith("/tests/js/") || path.startsWith("/emulator/pkg/")) && (!path.includes("node_modules") || allowedModule) && !path.includes("..");
     let body;
     if (allowed) {
       try {
@@ -63,9 +64,10 @@ let server;
 let context;
 const profile = mkdtempSync(join(tmpdir(), "tim-chromium-"));
 let code = 1;
+const inProcess = process.env.TIM_EMULATOR === "inprocess";
 let runtime = "chromium";
 try {
-  let emulatorUrl = process.env.EMULATOR_URL;
+  let emulatorUrl = inProcess ? "inprocess" : process.env.EMULATOR_URL;
   if (!emulatorUrl) {
     emulator = await startEmulator();
     emulatorUrl = emulator.url;
@@ -73,7 +75,7 @@ try {
   server = await serve();
   const origin = `http://127.0.0.1:${server.address().port}`;
   context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
-  runtime = `chromium ${context.browser()?.version() ?? ""}`.trim();
+  runtime = `chromium ${context.browser()?.version() ?? ""}`.trim() + (inProcess ? ", in-process emulator" : "");
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   let networkNoise = 0;

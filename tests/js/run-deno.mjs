@@ -1,16 +1,22 @@
 // Runs the shared suite in Deno against the built package (pkg/index.web.js,
 // the entry the "deno" export condition selects).
 // Usage: deno run --allow-read --allow-net --allow-env --allow-run tests/js/run-deno.mjs [filter]
+// (TIM_EMULATOR=inprocess for the in-process emulator, lib/inprocess.mjs)
 import { runAll } from "./suite/index.mjs";
 import { formatResult } from "./lib/harness.mjs";
-import { startEmulator } from "./lib/emulator.mjs";
+import { startEmulator, REPO } from "./lib/emulator.mjs";
+import { IN_PROCESS, SEED_PATH, startInProcessEmulator } from "./lib/inprocess.mjs";
 
-const RUNTIME = `deno ${Deno.version.deno}`;
+const inProcess = Deno.env.get("TIM_EMULATOR") === IN_PROCESS;
+const RUNTIME = `deno ${Deno.version.deno}${inProcess ? ", in-process emulator" : ""}`;
 let emulator;
 let code = 1;
 try {
   let emulatorUrl = Deno.env.get("EMULATOR_URL");
-  if (!emulatorUrl) {
+  if (inProcess) {
+    emulator = await startInProcessEmulator(await Deno.readTextFile(`${REPO}${SEED_PATH}`));
+    emulatorUrl = emulator.url;
+  } else if (!emulatorUrl) {
     emulator = await startEmulator();
     emulatorUrl = emulator.url;
   }
@@ -18,6 +24,7 @@ try {
   const { passed, failed } = await runAll({
     pkg,
     emulatorUrl,
+    inProcessEmulator: inProcess,
     filter: Deno.args[0],
     report: (r) => console.log(formatResult("deno", r)),
   });

@@ -202,3 +202,95 @@ fn apply_limits(l: &mut Limits, v: &Value) -> Result<(), String> {
     }
     Ok(())
 }
+
+impl Config {
+    /// A configuration from a JSON object, the form the JavaScript hosts (the
+    /// in-process `fetch` and the `node:http` server) pass in: `sdkAppId`,
+    /// `secretKey`, `admins`, `seed` (a seed document; absent = no users),
+    /// `maxBodyBytes`, and the runtime settings `POST /__control/config` takes
+    /// (`rateLimit`, `getListPageSize`, `contactGroupPageSize`, `faults`,
+    /// `limits`). Every field is optional; an unknown one is an error.
+    ///
+    /// # Errors
+    /// A message naming the field that is unknown or has a bad value.
+    pub fn from_json(v: &Value) -> Result<Config, String> {
+        let m = v.as_object().ok_or("the options must be an object")?;
+        let mut c = Config::default();
+        let mut runtime = Map::new();
+        for (k, v) in m {
+            match k.as_str() {
+                "sdkAppId" => c.sdk_app_id = num(v, k)?,
+                "secretKey" => match v.as_str() {
+                    Some(s) if !s.is_empty() => c.secret_key = s.to_string(),
+                    _ => return Err("secretKey must be a non-empty string".into()),
+                },
+                "admins" => {
+                    let a = v.as_array().ok_or("admins must be an array of strings")?;
+                    let admins = a
+                        .iter()
+                        .map(|x| match x.as_str() {
+                            Some(s) if !s.is_empty() => Ok(s.to_string()),
+                            _ => Err("admins must be an array of non-empty strings".to_string()),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    if admins.is_empty() {
+                        return Err("admins must name at least one identifier".into());
+                    }
+                    c.admins = admins;
+                }
+                "seed" => {
+                    c.seed = if v.is_null() {
+                        SeedDoc::default()
+                    } else {
+                        serde_json::from_value(v.clone()).map_err(|e| format!("seed: {e}"))?
+                    }
+                }
+                "maxBodyBytes" => {
+                    c.max_body_bytes = usize::try_from(num(v, k)?.max(1))
+                        .map_err(|_| "maxBodyBytes too large".to_string())?
+                }
+                "rateLimit" | "getListPageSize" | "contactGroupPageSize" | "faults" | "limits" => {
+                    runtime.insert(k.clone(), v.clone());
+                }
+                other => return Err(format!("unknown option {other}")),
+            }
+        }
+        let mut rt = Runtime::from_config(&c);
+        rt.apply(&runtime)?;
+        c.rate_limit = rt.rate_limit;
+        c.get_list_page_size = rt.get_list_page_size;
+        c.contact_group_page_size = rt.contact_group_page_size;
+        c.faults = rt.faults;
+        c.limits = rt.limits;
+        Ok(c)
+    }
+}
+
+#[cfg(test)]
+mod from_json_tests {
+    use super::*;
+
+    #[test]
+    fn options_object_sets_every_field_and_names_bad_ones() {
+        let c = Config::from_json(&json!({
+            "sdkAppId": 1400000001u64, "secretKey": "k", "admins": ["a", "b"],
+            "seed": {"users": {"u": {}}}, "rateLimit": 5, "getListPageSize": 7,
+            "contactGroupPageSize": 9, "faults": {"script": ["http502"]},
+            "limits": {"maxContactGroups": 3}, "maxBodyBytes": 1000
+        }))
+        .unwrap();
+        assert_eq!((c.sdk_app_id, c.secret_key.as_str()), (1_400_000_001, "k"));
+        assert_eq!(c.admins, ["a", "b"]);
+        assert!(c.seed.users.contains_key("u"));
+        assert_eq!((c.rate_limit, c.get_list_page_size), (5, 7));
+        assert_eq!(c.contact_group_page_size, 9);
+        assert_eq!(c.faults.script.front(), Some(&FaultKind::Http502));
+        assert_eq!((c.limits.max_contact_groups, c.max_body_bytes), (3, 1000));
+        let e = |v: Value| Config::from_json(&v).unwrap_err();
+        assert!(e(json!({"rateLimt": 1})).contains("rateLimt"));
+        assert!(e(json!({"admins": []})).contains("admins"));
+        assert!(e(json!({"faults": {"rate": 3}})).contains("faults.rate"));
+        assert!(e(json!({"seed": {"users": 1}})).contains("seed"));
+        assert!(e(json!([])).contains("object"));
+    }
+}

@@ -1,12 +1,185 @@
-//! Shared helpers: a tiny blocking HTTP/1.1 client and an in-process emulator.
+//! Shared helpers: a tiny blocking HTTP/1.1 client and an emulator in one of its three forms,
+//! chosen by `TIM_EMULATOR_FORM` (the same behaviour tests run against each):
+//!
+//! | form | what runs | how the tests reach it |
+//! |---|---|---|
+//! | `native` (default) | `tim_emulator::start`: the hyper server in this process | HTTP over loopback |
+//! | `node` | `node emulator/pkg/bin/tim-emulator.js` (`npx tim-emulator`: the wasm core behind `node:http`) | HTTP over loopback |
+//! | `fetch` | the npm package's in-process `fetch` in a Node child (`tests/fetch-bridge.mjs`) | one JSON line per request over its stdin / stdout |
+//!
+//! The `node` and `fetch` forms need `./scripts/build-emulator` first (`scripts/ci/emulator-forms`).
 #![allow(dead_code)]
 
+use base64::Engine as _;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 use tim_emulator::state::SeedDoc;
 use tim_emulator::{usersig, Config, Running};
+
+/// Which form of the emulator the tests drive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// The hyper server (Rust).
+    Native,
+    /// The wasm core behind `node:http` (the npm package's bin).
+    Node,
+    /// The wasm core as an in-process `fetch`.
+    Fetch,
+}
+
+/// `TIM_EMULATOR_FORM`: `native` (default), `node` or `fetch`.
+pub fn form() -> Form {
+    match std::env::var("TIM_EMULATOR_FORM").as_deref() {
+        Err(_) | Ok("") | Ok("native") => Form::Native,
+        Ok("node") => Form::Node,
+        Ok("fetch") => Form::Fetch,
+        Ok(other) => panic!("TIM_EMULATOR_FORM={other:?}: expected native, node or fetch"),
+    }
+}
+
+/// The built npm package (`./scripts/build-emulator`), for the `node` and `fetch` forms.
+fn npm_pkg(file: &str) -> std::path::PathBuf {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    assert!(
+        p.exists(),
+        "{} missing: run ./scripts/build-emulator first (the {:?} form of the emulator)",
+        p.display(),
+        form()
+    );
+    p
+}
+
+/// A Node child answering requests with the in-process emulator's `fetch`.
+pub struct Bridge {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    now: Option<fn() -> u64>,
+}
+
+impl Bridge {
+    fn start(cfg: &Config) -> Bridge {
+        let dir = std::env::temp_dir().join(format!(
+            "tim-emulator-bridge-{}-{}",
+            std::process::id(),
+            BRIDGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ));
+        let mut opts = js_options(cfg);
+        opts["virtual"] = json!(cfg.now.is_some());
+        std::fs::write(&dir, opts.to_string()).expect("write the bridge's options");
+        let mut child = Command::new("node")
+            .arg(npm_pkg("tests/fetch-bridge.mjs"))
+            .arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn node tests/fetch-bridge.mjs");
+        let stdin = child.stdin.take().expect("stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut first = String::new();
+        stdout.read_line(&mut first).expect("bridge first line");
+        let _ = std::fs::remove_file(&dir);
+        assert_eq!(first.trim_end(), "ready", "the fetch bridge did not start");
+        Bridge {
+            child,
+            stdin,
+            stdout,
+            now: cfg.now,
+        }
+    }
+
+    fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> std::io::Result<Resp> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let mut line = json!({
+            "method": method,
+            "target": target,
+            "headers": headers.iter().map(|(k, v)| [k, v]).collect::<Vec<_>>(),
+            "body": b64.encode(body),
+        });
+        if let Some(now) = self.now {
+            line["nowMs"] = json!(now().saturating_mul(1000));
+        }
+        writeln!(self.stdin, "{line}")?;
+        self.stdin.flush()?;
+        let mut out = String::new();
+        if self.stdout.read_line(&mut out)? == 0 {
+            return Err(std::io::Error::other("the fetch bridge exited"));
+        }
+        let v: Value = serde_json::from_str(&out).map_err(std::io::Error::other)?;
+        if let Some(e) = v.get("error") {
+            // what a connection closed without an answer looks like to a fetch caller
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("fetch rejected: {e} ({})", v["cause"]),
+            ));
+        }
+        let headers = v["headers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap_or("").to_string(),
+                    h[1].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        Ok(Resp {
+            status: v["status"].as_u64().unwrap_or(0) as u16,
+            headers,
+            body: b64
+                .decode(v["body"].as_str().unwrap_or(""))
+                .map_err(std::io::Error::other)?,
+        })
+    }
+}
+
+impl Drop for Bridge {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+static BRIDGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A `Config` as the JS hosts' options object (`Config::from_json`'s form).
+fn js_options(cfg: &Config) -> Value {
+    let names = |v: &[tim_emulator::FaultKind]| v.iter().map(|k| k.name()).collect::<Vec<_>>();
+    let script: Vec<_> = cfg.faults.script.iter().cloned().collect();
+    let l = &cfg.limits;
+    json!({
+        "sdkAppId": cfg.sdk_app_id,
+        "secretKey": cfg.secret_key,
+        "admins": cfg.admins,
+        "seed": cfg.seed,
+        "rateLimit": cfg.rate_limit,
+        "getListPageSize": cfg.get_list_page_size,
+        "contactGroupPageSize": cfg.contact_group_page_size,
+        "faults": {"rate": cfg.faults.rate, "kinds": names(&cfg.faults.kinds), "script": names(&script)},
+        "limits": {
+            "maxContactGroups": l.max_contact_groups,
+            "maxMarkedConversations": l.max_marked_conversations,
+            "createGroupNameMax": l.create_group_name_max,
+            "renameGroupNameMax": l.rename_group_name_max,
+            "maxMarkItems": l.max_mark_items,
+            "maxSearchItems": l.max_search_items,
+            "customMarkMax": l.custom_mark_max,
+            "maxFriendGroups": l.max_friend_groups,
+        },
+        "maxBodyBytes": cfg.max_body_bytes,
+    })
+}
 
 pub const APPID: u64 = 1_400_000_000;
 pub const KEY: &str = usersig::SAMPLE_SECRET_KEY;
@@ -33,15 +206,29 @@ impl Resp {
     }
 }
 
-/// Keep-alive HTTP/1.1 client (reconnects when the server closed).
+/// Keep-alive HTTP/1.1 client (reconnects when the server closed), or the
+/// in-process form's bridge.
 pub struct Client {
     addr: SocketAddr,
     conn: Option<BufReader<TcpStream>>,
+    bridge: Option<Bridge>,
 }
 
 impl Client {
     pub fn new(addr: SocketAddr) -> Self {
-        Client { addr, conn: None }
+        Client {
+            addr,
+            conn: None,
+            bridge: None,
+        }
+    }
+
+    fn bridged(bridge: Bridge) -> Self {
+        Client {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            conn: None,
+            bridge: Some(bridge),
+        }
     }
 
     fn connect(&mut self) -> std::io::Result<&mut BufReader<TcpStream>> {
@@ -62,6 +249,9 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> std::io::Result<Resp> {
+        if let Some(b) = self.bridge.as_mut() {
+            return b.request(method, target, headers, body);
+        }
         let res = self.request_once(method, target, headers, body);
         if res.is_err() {
             self.conn = None;
@@ -141,11 +331,21 @@ impl Client {
 
 /// The real binary as a child process on a free port (`--port 0` and `args`):
 /// the child, once its first stdout line (checked to the letter) named the address.
+/// In the `node` form the binary is the npm package's (`npx tim-emulator`).
 pub fn spawn_binary(
     args: &[&str],
     stderr: std::process::Stdio,
 ) -> (std::process::Child, SocketAddr) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tim-emulator"))
+    let mut cmd = match form() {
+        Form::Node => {
+            let mut c = Command::new("node");
+            c.arg(npm_pkg("pkg/bin/tim-emulator.js"));
+            c
+        }
+        Form::Native => Command::new(env!("CARGO_BIN_EXE_tim-emulator")),
+        Form::Fetch => panic!("this test needs a server process: not the in-process (fetch) form"),
+    };
+    let mut child = cmd
         .args(["--port", "0"])
         .args(args)
         .stdout(std::process::Stdio::piped())
@@ -188,11 +388,84 @@ pub fn exchange(addr: SocketAddr, parts: &[&[u8]]) -> String {
     out
 }
 
-/// An in-process emulator plus a client and an admin UserSig.
+/// What runs the emulator.
+pub enum Host {
+    /// The hyper server in this process.
+    Native(Running),
+    /// `npx tim-emulator` as a child process.
+    Node(NodeChild, SocketAddr),
+    /// The in-process fetch (its bridge lives in the client).
+    Fetch,
+}
+
+/// A child process killed (by its PID) and reaped when dropped.
+pub struct NodeChild(Child);
+
+impl Drop for NodeChild {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// An emulator (in the form `TIM_EMULATOR_FORM` names) plus a client and an admin UserSig.
 pub struct Emu {
-    pub running: Running,
+    pub host: Host,
     pub client: Client,
     pub sig: String,
+}
+
+/// `npx tim-emulator` with the flags that say `cfg` (the seed through a file).
+fn start_node(cfg: &Config) -> (Child, SocketAddr) {
+    let d = Config::default();
+    assert!(
+        cfg.limits == d.limits
+            && cfg.max_body_bytes == d.max_body_bytes
+            && cfg.now.is_none()
+            && cfg.request_timeout == d.request_timeout
+            && cfg.idle_timeout == d.idle_timeout
+            && cfg.max_connections == d.max_connections,
+        "the node form takes the native binary's flags: no limits, body size, clock, timeouts or connection cap of a test's own"
+    );
+    let file = std::env::temp_dir().join(format!(
+        "tim-emulator-seed-{}-{}.json",
+        std::process::id(),
+        BRIDGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::write(&file, serde_json::to_string(&cfg.seed).expect("seed")).expect("seed file");
+    let kinds =
+        |v: &[tim_emulator::FaultKind]| v.iter().map(|k| k.name()).collect::<Vec<_>>().join(",");
+    let script: Vec<_> = cfg.faults.script.iter().cloned().collect();
+    let mut args: Vec<String> = vec![
+        "--seed".into(),
+        file.display().to_string(),
+        "--sdkappid".into(),
+        cfg.sdk_app_id.to_string(),
+        "--secret-key".into(),
+        cfg.secret_key.clone(),
+        "--rate-limit".into(),
+        cfg.rate_limit.to_string(),
+        "--page-size".into(),
+        cfg.get_list_page_size.to_string(),
+        "--contact-group-page-size".into(),
+        cfg.contact_group_page_size.to_string(),
+        "--fault-rate".into(),
+        cfg.faults.rate.to_string(),
+        "--fault-kinds".into(),
+        kinds(&cfg.faults.kinds),
+        "--fault-script".into(),
+        kinds(&script),
+    ];
+    for a in &cfg.admins {
+        args.extend(["--admin".into(), a.clone()]);
+    }
+    if !cfg.log {
+        args.push("--quiet".into());
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = spawn_binary(&argv, Stdio::inherit());
+    let _ = std::fs::remove_file(&file);
+    out
 }
 
 pub fn config(seed: SeedDoc) -> Config {
@@ -216,13 +489,37 @@ pub fn now() -> u64 {
 
 impl Emu {
     pub fn start(cfg: Config) -> Emu {
-        let running = tim_emulator::start(cfg).expect("start emulator");
-        let client = Client::new(running.addr());
+        let (host, client) = match form() {
+            Form::Native => {
+                let running = tim_emulator::start(cfg).expect("start emulator");
+                let client = Client::new(running.addr());
+                (Host::Native(running), client)
+            }
+            Form::Node => {
+                let (child, addr) = start_node(&cfg);
+                (Host::Node(NodeChild(child), addr), Client::new(addr))
+            }
+            Form::Fetch => (Host::Fetch, Client::bridged(Bridge::start(&cfg))),
+        };
         let sig = usersig::gen_usersig(KEY, APPID, ADMIN, now(), 86_400);
-        Emu {
-            running,
-            client,
-            sig,
+        Emu { host, client, sig }
+    }
+
+    /// The server's address (the forms with a socket).
+    pub fn addr(&self) -> SocketAddr {
+        match &self.host {
+            Host::Native(r) => r.addr(),
+            Host::Node(_, a) => *a,
+            Host::Fetch => panic!("this test needs a socket: not the in-process (fetch) form"),
+        }
+    }
+
+    /// Stop the server (and wait until it has).
+    pub fn shutdown(self) {
+        match self.host {
+            Host::Native(r) => r.shutdown(),
+            Host::Node(child, _) => drop(child),
+            Host::Fetch => {}
         }
     }
 

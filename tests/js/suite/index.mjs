@@ -14,11 +14,12 @@ import registerLimiter from "./limiter.mjs";
  * Runs every suite against `pkg` (the imported package module).
  * `emulatorUrl` (e.g. "http://127.0.0.1:40123") enables the emulator suite;
  * without it those tests fail (a runner must always provide one).
- * `report(result)` is called after each test.
+ * `report(result)` is called after each test. `inProcessEmulator`: the emulator is the
+ * in-process one (lib/inprocess.mjs): no connection, so no runtime resends a dropped request.
  */
-export async function runAll({ pkg, emulatorUrl, report, filter }) {
+export async function runAll({ pkg, emulatorUrl, report, filter, inProcessEmulator = false }) {
   const h = createHarness();
-  const ctx = { pkg, emulatorUrl };
+  const ctx = { pkg, emulatorUrl, inProcessEmulator };
   registerCodec(h.test, ctx);
   registerStub(h.test, ctx);
   const emu = registerEmulator(h.test, ctx);
