@@ -84,7 +84,7 @@ fn snapshot_arg(value: JsValue, what: &str, prefix: &str) -> Result<Snapshot, Er
 /// (`version`, `conversations[3].marks`, `friendGroups[0].friends[2]`, an unknown key).
 #[wasm_bindgen(js_name = validateSnapshot, unchecked_return_type = "Snapshot")]
 pub fn validate_snapshot(
-    #[wasm_bindgen(unchecked_param_type = "Snapshot")] snapshot: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] snapshot: JsValue,
 ) -> Result<JsValue, JsValue> {
     let s = snapshot_arg(snapshot, "snapshot", "")
         .and_then(|s| bulk::validate_snapshot(&s).map(|()| s))

@@ -1867,7 +1867,7 @@ export function planSnapshot(desired: Snapshot, live: Snapshot, options?: PlanSn
  * @throws {TimError} `kind: "invalid_input"` naming the field
  * (`version`, `conversations[3].marks`, `friendGroups[0].friends[2]`, an unknown key).
  */
-export function validateSnapshot(snapshot: Snapshot): Snapshot;
+export function validateSnapshot(snapshot: unknown): Snapshot;
 
 /**
  * Verifies a UserSig the way the server does (key, app, identifier,

@@ -116,3 +116,14 @@ export async function typeChecks(): Promise<void> {
   const ep: TimError["endpoint"] = "v4/openim/sendmsg";
   void ep;
 }
+
+// The README's bulk example under strict settings: the package's validateSnapshot is what the
+// bulk engine's validateSnapshot option takes (it validates any value).
+import { validateSnapshot } from "../../pkg/index.web.js";
+import { applyUsers, checkDesired } from "../../pkg/bulk.js";
+export async function bulkTypeChecks(client: TimClient, lines: AsyncIterable<unknown>): Promise<void> {
+  for await (const entry of applyUsers({ client, desired: lines, validateSnapshot, dryRun: true })) void entry;
+  await checkDesired(lines, { validateSnapshot });
+  const s = validateSnapshot(JSON.parse("{}"));
+  void s.user;
+}
