@@ -123,6 +123,8 @@ struct Context {
     delays_ms: Vec<u32>,
     retryable: bool,
     host: Option<String>,
+    /// What the transport reported (scrubbed of the UserSig), for `source()`.
+    cause: Option<crate::transport::TransportError>,
 }
 
 impl Error {
@@ -221,6 +223,12 @@ impl Error {
     /// client's retry policy (set by the client when the call ends).
     pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
         self.0.context.retryable = retryable;
+        self
+    }
+
+    /// Keeps the transport's failure as this error's [`std::error::Error::source`].
+    pub(crate) fn with_cause(mut self, cause: crate::transport::TransportError) -> Self {
+        self.0.context.cause = Some(cause);
         self
     }
 
@@ -443,7 +451,17 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// `source()` is the transport's failure for transport and timeout errors
+/// (what the HTTP client reported, without the UserSig).
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .context
+            .cause
+            .as_ref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {

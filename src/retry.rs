@@ -106,7 +106,7 @@ impl RetryPolicy {
 
 /// What a failure means for the next attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Final: return the error.
     GiveUp,
     /// Ask the signer for a new UserSig and send again at once.
@@ -157,7 +157,7 @@ pub fn may_succeed_later(policy: &RetryPolicy, err: &Error, idempotent: bool) ->
 
 /// Decides what to do after attempt `attempt` (1-based) failed with `err`.
 /// `resigned` says whether this call already re-signed once.
-pub fn decide(
+pub(crate) fn decide(
     policy: &RetryPolicy,
     err: &Error,
     idempotent: bool,

@@ -25,13 +25,13 @@ use crate::model::{ContactData, ContactGroup, ConversationRef};
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// One REST command: its endpoint, how to write its body, how to read its answer.
-pub trait Command {
+pub trait Command: crate::transport::MaybeSync {
     /// The endpoint path, e.g. `v4/recentcontact/get_list`.
     const ENDPOINT: &'static str;
     /// True when sending the same request twice has the same effect as once.
     const IDEMPOTENT: bool;
     /// The public result type.
-    type Output: std::fmt::Debug;
+    type Output: std::fmt::Debug + crate::transport::MaybeSend;
 
     /// Validates the request and writes the documented JSON body.
     ///
@@ -57,7 +57,7 @@ pub struct RequestParams<'a> {
     /// `https://host` or a proxy / emulator base URL, without a trailing slash.
     pub base_url: &'a str,
     /// The app's SDKAppID.
-    pub sdk_app_id: u64,
+    pub sdk_app_id: u32,
     /// The admin identifier.
     pub identifier: &'a str,
     /// The UserSig for `identifier`.
