@@ -38,7 +38,7 @@ fn demo() -> SeedDoc {
 
 fn client(running: &Running) -> Client<Tcp, RcSigner<Minting>, Counter> {
     let config = ClientConfig::builder(APP_ID, ADMIN)
-        .base_url(&running.base_url())
+        .base_url(running.base_url())
         .build()
         .unwrap();
     Client::new(config, Tcp, RcSigner(signer()), Counter(Cell::new(1)))

@@ -675,7 +675,7 @@ impl Drill {
         });
         let seen = Arc::new(Seen::default());
         let cfg = ClientConfig::builder(APP_ID, ADMIN)
-            .base_url(&running.base_url())
+            .base_url(running.base_url())
             .build()
             .unwrap();
         let client = Client::new(cfg, Tcp, RcSigner(signer()), Counter(Cell::new(7)))

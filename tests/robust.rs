@@ -71,7 +71,7 @@ type Robust<K> = Client<Tcp, RcSigner<Minting>, Counter, K>;
 
 fn config(running: &Running) -> ClientConfig {
     ClientConfig::builder(APP_ID, ADMIN)
-        .base_url(&running.base_url())
+        .base_url(running.base_url())
         .build()
         .unwrap()
 }
