@@ -69,8 +69,8 @@ impl ErrorKind {
 
 /// A failed call: what went wrong, where, and enough context to act on it.
 ///
-/// Inside: what the phase that failed knows ([`Detail`], one shape per
-/// kind), and what every failed call carries ([`Context`]: the endpoint,
+/// Inside: what the phase that failed knows (`Detail`, one shape per
+/// kind), and what every failed call carries (`Context`: the endpoint,
 /// the last request's `random`, the attempts, the host). The accessors
 /// below read both; a field a kind does not have reads as `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //!
 //! | feature | target | what it adds |
 //! |---|---|---|
-//! | `reqwest` | native | [`native`]: a reqwest transport with timeouts, a tokio clock, OS entropy, a signer from the SecretKey |
+//! | `reqwest` | native | `native`: a reqwest transport with timeouts, a tokio clock, OS entropy, a signer from the SecretKey |
 //! | `web` | `wasm32` | `web`: the `fetch` transport, clock and entropy of the npm package, for Rust wasm apps |
 //! | `js` | `wasm32` | the npm package's JavaScript layer (`TimClient`, its start function, every JS export); only the npm build turns it on |
 //!

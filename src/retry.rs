@@ -149,7 +149,7 @@ pub fn is_transient(err: &Error, idempotent: bool) -> bool {
 }
 
 /// True when the same call may succeed if made again (the `retryable` of a
-/// final error): what [`decide`] would retry, ignoring the attempt budget.
+/// final error): what the client would retry, ignoring the attempt budget.
 pub fn may_succeed_later(policy: &RetryPolicy, err: &Error, idempotent: bool) -> bool {
     is_transient(err, idempotent)
         && (idempotent || policy.retry_non_idempotent || certainly_not_applied(err))

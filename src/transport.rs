@@ -145,7 +145,7 @@ pub struct HttpResponse {
 ///
 /// Its messages must not hold the UserSig (the client scrubs it from them
 /// anyway); a transport built on a client library that quotes the URL in its
-/// errors drops the URL first (as [`crate::native`] does).
+/// errors drops the URL first (as the `native` module does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportError {
     /// The network failed (reset, closed without an answer, CORS, ...); the

@@ -200,7 +200,7 @@ pub fn check_envelope(body: &[u8]) -> Result<(), Error> {
 }
 
 /// Reads an answer whose body is `B`: the envelope fields are taken out in
-/// the same pass ([`Answer`]) and checked first, so an error answer is an
+/// the same pass (`Answer`) and checked first, so an error answer is an
 /// API error, never a body the caller trusts. When the body does not parse,
 /// the envelope alone is read again: an error answer often lacks the body's
 /// fields, and its code is what the caller needs; otherwise the body's

@@ -8,7 +8,7 @@
 //! and the number of attempts ([`Error::attempts`]); the [`Observer`] hooks
 //! see every attempt, with the UserSig redacted.
 //!
-//! Batches larger than one call are chunked ([`crate::chunk`]) and listings
+//! Batches larger than one call are chunked ([`crate::ChunkOptions`]) and listings
 //! are walked page by page ([`crate::paging`]).
 
 mod attempt;
