@@ -47,6 +47,8 @@
 //! and, for retries, pacing and the UserSig cache, [`transport::Clock`]:
 //!
 //! ```
+//! # #[cfg(not(target_arch = "wasm32"))] // block_on: a native executor
+//! # fn main() -> Result<(), tim_contacts::Error> {
 //! use tim_contacts::model::SnsGroupGetRequest;
 //! use tim_contacts::transport::{
 //!     Entropy, HttpRequest, HttpResponse, StaticSigner, Transport, TransportError,
@@ -74,7 +76,10 @@
 //! let req = SnsGroupGetRequest { from_account: "alice".into(), ..Default::default() };
 //! let groups = futures::executor::block_on(client.sns_group_get(&req))?;
 //! assert_eq!(groups.current_sequence, 7);
-//! # Ok::<(), tim_contacts::Error>(())
+//! # Ok(())
+//! # }
+//! # #[cfg(target_arch = "wasm32")]
+//! # fn main() {}
 //! ```
 //!
 //! | module | what it holds |

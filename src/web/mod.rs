@@ -19,7 +19,8 @@
 //! // UserSigs come from your backend (the SecretKey never ships to a browser).
 //! let signer = FnSigner(|_id: &str| async { Ok::<_, String>(String::from("a UserSig")) });
 //! let client = tim_contacts::web::client(config, signer);
-//! let page = client.get_list(&GetListRequest::new("alice")).await?;
+//! let req = GetListRequest { from_account: "alice".into(), ..Default::default() };
+//! let page = client.get_list(&req).await?;
 //! # let _ = page; Ok(()) }
 //! ```
 
