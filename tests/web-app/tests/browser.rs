@@ -26,7 +26,10 @@ fn now_s() -> u32 {
 }
 
 fn config(url: &str) -> ClientConfig {
-    ClientConfig::builder(APP, ADMIN).base_url(url).build().unwrap()
+    ClientConfig::builder(APP, ADMIN)
+        .base_url(url)
+        .build()
+        .unwrap()
 }
 
 type Signer = FnSigner<fn(&str) -> std::future::Ready<Result<String, String>>>;
@@ -34,7 +37,11 @@ type Signer = FnSigner<fn(&str) -> std::future::Ready<Result<String, String>>>;
 fn signer() -> Signer {
     FnSigner(|id: &str| {
         std::future::ready(Ok(tim_contacts::usersig::generate(
-            SAMPLE_KEY, APP, id, now_s(), 3600,
+            SAMPLE_KEY,
+            APP,
+            id,
+            now_s(),
+            3600,
         )))
     })
 }
