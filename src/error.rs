@@ -73,8 +73,63 @@ impl ErrorKind {
 /// kind), and what every failed call carries (`Context`: the endpoint,
 /// the last request's `random`, the attempts, the host). The accessors
 /// below read both; a field a kind does not have reads as `None`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error(Box<Inner>);
+
+/// Flat and short: the kind, the message, what the kind knows, then the
+/// call's context (only what is set).
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind());
+        d.field("message", &self.0.message);
+        match &self.0.detail {
+            Detail::InvalidInput { field } | Detail::Pagination { field } => {
+                d.field("field", field);
+            }
+            Detail::Api { code, info, .. } => {
+                d.field("code", code).field("info", info);
+            }
+            Detail::Transport { status, unsent } => {
+                if let Some(s) = status {
+                    d.field("status", s);
+                }
+                d.field("not_sent", unsent);
+            }
+            Detail::Timeout { unsent } => {
+                d.field("not_sent", unsent);
+            }
+            Detail::Decode { path: Some(path) } => {
+                d.field("path", path);
+            }
+            Detail::RateLimit { handle: Some(h) } => {
+                d.field("handle", h);
+            }
+            _ => {}
+        }
+        let c = &self.0.context;
+        if let Some(e) = c.endpoint {
+            d.field("endpoint", &e);
+        }
+        if let Some(r) = c.random {
+            d.field("random", &r);
+        }
+        if c.attempts > 0 {
+            d.field("attempts", &c.attempts);
+        }
+        if !c.delays_ms.is_empty() {
+            d.field("delays_ms", &c.delays_ms);
+        }
+        if let Some(h) = &c.host {
+            d.field("host", h);
+        }
+        d.field("retryable", &c.retryable);
+        if let Some(cause) = &c.cause {
+            d.field("cause", cause);
+        }
+        d.finish()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Inner {
@@ -466,6 +521,21 @@ impl std::error::Error for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_reads_flat_and_source_is_the_transports_failure() {
+        let e = Error::invalid("items[3].userId", "must not be empty").at("v4/a/b", None);
+        assert_eq!(
+            format!("{e:?}"),
+            "Error { kind: InvalidInput, message: \"must not be empty\", field: \"items[3].userId\", endpoint: \"v4/a/b\", retryable: false }"
+        );
+        assert!(std::error::Error::source(&e).is_none());
+        let cause = crate::transport::TransportError::Connect("refused".into());
+        let e = Error::connect("refused").with_cause(cause.clone());
+        assert!(format!("{e:?}").contains("not_sent: true"), "{e:?}");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source, Some(cause.to_string()));
+    }
 
     #[test]
     fn display_names_the_field() {

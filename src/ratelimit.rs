@@ -223,6 +223,7 @@ pub type Acquire<'a> = Pin<Box<dyn Future<Output = Result<(), LimiterFailure>> +
 /// own fallback bucket instead ([`WhenDown::Local`]): the
 /// argument of [`HostLimiter::fell_back`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LimiterDownEvent<'a> {
     /// The endpoint of the attempt.
     pub endpoint: &'static str,
