@@ -14,7 +14,14 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const EMULATOR_URL: &str = env!("EMULATOR_URL");
+/// The emulator's URL, fixed at compile time (the test runs in a browser).
+fn emulator_url() -> &'static str {
+    option_env!("EMULATOR_URL").unwrap_or_else(|| {
+        panic!(
+            "EMULATOR_URL was not set when this was compiled (scripts/ci/web-app-chromium sets it)"
+        )
+    })
+}
 const APP: u32 = 1_400_000_000;
 const ADMIN: &str = "administrator";
 /// The emulator's sample SecretKey (emulator/src/usersig.rs). A real app
@@ -49,7 +56,7 @@ fn signer() -> Signer {
 #[wasm_bindgen_test]
 async fn lists_every_conversation_through_fetch() {
     assert!(CryptoEntropy::available());
-    let client = tim_contacts::web::client(config(EMULATOR_URL), signer());
+    let client = tim_contacts::web::client(config(emulator_url()), signer());
     let req = GetListRequest {
         from_account: "alice".into(),
         ..Default::default()
@@ -74,7 +81,7 @@ async fn lists_every_conversation_through_fetch() {
 
 #[wasm_bindgen_test]
 async fn an_api_error_and_an_unreachable_host_are_typed() {
-    let client = tim_contacts::web::client(config(EMULATOR_URL), signer());
+    let client = tim_contacts::web::client(config(emulator_url()), signer());
     let e = client
         .del_contact_group(&tim_contacts::model::DelContactGroupRequest {
             from_account: "alice".into(),
