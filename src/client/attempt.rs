@@ -128,7 +128,6 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                         identifier: &self.config.identifier,
                         usersig: &usersig,
                         random,
-                        timeout_ms,
                     },
                 ),
                 body: body.clone(),
