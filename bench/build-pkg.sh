@@ -12,8 +12,8 @@ WASM_OPT=tests/js/node_modules/.bin/wasm-opt
 say() { printf 'bench/build-pkg: %s\n' "$*"; }
 [ -x "$WASM_OPT" ] || { echo "bench/build-pkg: $WASM_OPT missing: run scripts/setup" >&2; exit 1; }
 
-say "cargo build --release --target wasm32-unknown-unknown -p tim-contacts"
-cargo build -q --release --target wasm32-unknown-unknown -p tim-contacts
+say "cargo build --release --target wasm32-unknown-unknown -p tim-contacts --features js"
+cargo build -q --release --target wasm32-unknown-unknown -p tim-contacts --features js
 rm -rf "$OUT/pkg" "$OUT/bindgen"
 mkdir -p "$OUT/pkg" "$OUT/bindgen"
 say "wasm-bindgen --target web"

@@ -69,12 +69,67 @@ impl ErrorKind {
 
 /// A failed call: what went wrong, where, and enough context to act on it.
 ///
-/// Inside: what the phase that failed knows ([`Detail`], one shape per
-/// kind), and what every failed call carries ([`Context`]: the endpoint,
+/// Inside: what the phase that failed knows (`Detail`, one shape per
+/// kind), and what every failed call carries (`Context`: the endpoint,
 /// the last request's `random`, the attempts, the host). The accessors
 /// below read both; a field a kind does not have reads as `None`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error(Box<Inner>);
+
+/// Flat and short: the kind, the message, what the kind knows, then the
+/// call's context (only what is set).
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind());
+        d.field("message", &self.0.message);
+        match &self.0.detail {
+            Detail::InvalidInput { field } | Detail::Pagination { field } => {
+                d.field("field", field);
+            }
+            Detail::Api { code, info, .. } => {
+                d.field("code", code).field("info", info);
+            }
+            Detail::Transport { status, unsent } => {
+                if let Some(s) = status {
+                    d.field("status", s);
+                }
+                d.field("not_sent", unsent);
+            }
+            Detail::Timeout { unsent } => {
+                d.field("not_sent", unsent);
+            }
+            Detail::Decode { path: Some(path) } => {
+                d.field("path", path);
+            }
+            Detail::RateLimit { handle: Some(h) } => {
+                d.field("handle", h);
+            }
+            _ => {}
+        }
+        let c = &self.0.context;
+        if let Some(e) = c.endpoint {
+            d.field("endpoint", &e);
+        }
+        if let Some(r) = c.random {
+            d.field("random", &r);
+        }
+        if c.attempts > 0 {
+            d.field("attempts", &c.attempts);
+        }
+        if !c.delays_ms.is_empty() {
+            d.field("delays_ms", &c.delays_ms);
+        }
+        if let Some(h) = &c.host {
+            d.field("host", h);
+        }
+        d.field("retryable", &c.retryable);
+        if let Some(cause) = &c.cause {
+            d.field("cause", cause);
+        }
+        d.finish()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Inner {
@@ -123,6 +178,8 @@ struct Context {
     delays_ms: Vec<u32>,
     retryable: bool,
     host: Option<String>,
+    /// What the transport reported (scrubbed of the UserSig), for `source()`.
+    cause: Option<crate::transport::TransportError>,
 }
 
 impl Error {
@@ -221,6 +278,12 @@ impl Error {
     /// client's retry policy (set by the client when the call ends).
     pub(crate) fn with_retryable(mut self, retryable: bool) -> Self {
         self.0.context.retryable = retryable;
+        self
+    }
+
+    /// Keeps the transport's failure as this error's [`std::error::Error::source`].
+    pub(crate) fn with_cause(mut self, cause: crate::transport::TransportError) -> Self {
+        self.0.context.cause = Some(cause);
         self
     }
 
@@ -443,11 +506,36 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// `source()` is the transport's failure for transport and timeout errors
+/// (what the HTTP client reported, without the UserSig).
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0
+            .context
+            .cause
+            .as_ref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_reads_flat_and_source_is_the_transports_failure() {
+        let e = Error::invalid("items[3].userId", "must not be empty").at("v4/a/b", None);
+        assert_eq!(
+            format!("{e:?}"),
+            "Error { kind: InvalidInput, message: \"must not be empty\", field: \"items[3].userId\", endpoint: \"v4/a/b\", retryable: false }"
+        );
+        assert!(std::error::Error::source(&e).is_none());
+        let cause = crate::transport::TransportError::Connect("refused".into());
+        let e = Error::connect("refused").with_cause(cause.clone());
+        assert!(format!("{e:?}").contains("not_sent: true"), "{e:?}");
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source, Some(cause.to_string()));
+    }
 
     #[test]
     fn display_names_the_field() {

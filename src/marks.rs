@@ -39,7 +39,7 @@ pub const MAX_MARK_DIGITS: usize = 64;
 /// booleans and `custom` are views of it. Bits 4..=31 (reserved by Chat) are
 /// only visible in `value`, and are preserved by every operation.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Marks {
     /// Bit 0: starred / favourite.
@@ -54,7 +54,7 @@ pub struct Marks {
     pub custom: Vec<u8>,
     /// The whole 64-bit mark set.
     #[serde(with = "mark_bits_json")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "bigint"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "bigint"))]
     pub value: u64,
 }
 
@@ -99,7 +99,7 @@ impl Marks {
 /// Also read from a `StandardMark` bit string (`"1001"`: what a mark set's
 /// `toJSON` writes in JavaScript), which stands for `{ value }`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(
     rename_all = "camelCase",
     deny_unknown_fields,
@@ -109,23 +109,23 @@ impl Marks {
 pub struct MarksInput {
     /// Bit 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub star: Option<bool>,
     /// Bit 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub unread: Option<bool>,
     /// Bit 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub fold: Option<bool>,
     /// Bit 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub hide: Option<bool>,
     /// App-defined bits to set, each in 32..=63.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub custom: Option<Vec<u8>>,
     /// A whole 64-bit set to start from (preserves reserved bits 4..=31).
     #[serde(
@@ -133,7 +133,10 @@ pub struct MarksInput {
         with = "opt_mark_bits_json",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "bigint"))]
+    #[cfg_attr(
+        all(feature = "js", target_arch = "wasm32"),
+        tsify(optional, type = "bigint")
+    )]
     pub value: Option<u64>,
 }
 

@@ -5,7 +5,8 @@
 //! that the server answers 60007. A [`RateLimiter`] hands out one token per
 //! HTTP attempt and, when the bucket is empty, says how long to wait, so bulk
 //! work runs at the limit without tripping it. One limiter may be shared by
-//! several clients of the same app (`Rc<RateLimiter>`).
+//! several clients of the same app (`Arc<RateLimiter>`), and every task of a
+//! multi-threaded runtime.
 //!
 //! The bucket refills at `calls_per_second` and holds at most `burst` tokens
 //! (a tenth of a second's worth by default): a short burst, then an even pace,
@@ -24,10 +25,11 @@
 //! limit ([`FALLBACK_CALLS_PER_SECOND`], [`FALLBACK_BURST`]), so up to four
 //! processes falling back at once still stay within it.
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::transport::{Lock, MaybeSend, MaybeSync};
 
 /// One endpoint's bucket. Times are milliseconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +86,7 @@ pub struct RateLimiter {
     calls_per_second: u32,
     burst: u32,
     // One per endpoint used (about a dozen at most): a list, no hash table.
-    buckets: RefCell<Vec<(&'static str, TokenBucket)>>,
+    buckets: Lock<Vec<(&'static str, TokenBucket)>>,
 }
 
 impl RateLimiter {
@@ -121,7 +123,7 @@ impl RateLimiter {
         RateLimiter {
             calls_per_second: calls_per_second.max(1),
             burst: burst.max(1),
-            buckets: RefCell::new(Vec::new()),
+            buckets: Lock::new(Vec::new()),
         }
     }
 
@@ -132,7 +134,7 @@ impl RateLimiter {
 
     /// Takes a token for `endpoint` at `now_ms`; returns the wait in milliseconds.
     pub fn reserve(&self, endpoint: &'static str, now_ms: u64) -> u32 {
-        let mut buckets = self.buckets.borrow_mut();
+        let mut buckets = self.buckets.lock();
         if let Some((_, bucket)) = buckets.iter_mut().find(|(e, _)| *e == endpoint) {
             return bucket.reserve(now_ms);
         }
@@ -144,7 +146,7 @@ impl RateLimiter {
 
     /// Gives back a token of `endpoint` whose request was never sent.
     pub fn refund(&self, endpoint: &'static str) {
-        let mut buckets = self.buckets.borrow_mut();
+        let mut buckets = self.buckets.lock();
         if let Some((_, bucket)) = buckets.iter_mut().find(|(e, _)| *e == endpoint) {
             bucket.refund();
         }
@@ -210,13 +212,18 @@ pub struct LimiterFailure {
     pub handle: Option<u32>,
 }
 
-/// The future of [`HostLimiter::acquire`].
+/// The future of [`HostLimiter::acquire`] (`Send` natively).
+#[cfg(not(target_arch = "wasm32"))]
+pub type Acquire<'a> = Pin<Box<dyn Future<Output = Result<(), LimiterFailure>> + Send + 'a>>;
+/// The future of [`HostLimiter::acquire`] (`Send` natively).
+#[cfg(target_arch = "wasm32")]
 pub type Acquire<'a> = Pin<Box<dyn Future<Output = Result<(), LimiterFailure>> + 'a>>;
 
 /// The host's rate limiter failed and the attempt is paced by the client's
 /// own fallback bucket instead ([`WhenDown::Local`]): the
 /// argument of [`HostLimiter::fell_back`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct LimiterDownEvent<'a> {
     /// The endpoint of the attempt.
     pub endpoint: &'static str,
@@ -225,9 +232,9 @@ pub struct LimiterDownEvent<'a> {
 }
 
 /// Pacing provided by the host: a limiter shared beyond this client (a
-/// token bucket in a store every process of the app uses, say). No `Send`
-/// bounds, like the other host traits.
-pub trait HostLimiter {
+/// token bucket in a store every process of the app uses, say). `Send +
+/// Sync` natively, no bounds in wasm32 ([`MaybeSend`], [`MaybeSync`]).
+pub trait HostLimiter: MaybeSend + MaybeSync {
     /// Resolves when one HTTP attempt to `endpoint` may be sent. The client
     /// drops the future when the call is cancelled or its `timeout_ms` runs
     /// out while waiting; nothing is sent then.
@@ -272,14 +279,14 @@ impl WhenDown {
 /// A [`HostLimiter`] with its failure rule and its fallback bucket (one per
 /// client).
 pub struct HostPacing {
-    host: Rc<dyn HostLimiter>,
+    host: Arc<dyn HostLimiter>,
     when_down: WhenDown,
     fallback: RateLimiter,
 }
 
 impl HostPacing {
     /// Paces through `host`; `when_down` says what happens when it fails.
-    pub fn new(host: Rc<dyn HostLimiter>, when_down: WhenDown) -> Self {
+    pub fn new(host: Arc<dyn HostLimiter>, when_down: WhenDown) -> Self {
         HostPacing {
             host,
             when_down,
@@ -315,8 +322,8 @@ impl std::fmt::Debug for HostPacing {
 /// How a client paces its HTTP attempts.
 #[derive(Debug)]
 pub enum Limiter {
-    /// Token buckets in this process (shared by the clients holding the `Rc`).
-    Local(Rc<RateLimiter>),
+    /// Token buckets in this process (shared by the clients holding the `Arc`).
+    Local(Arc<RateLimiter>),
     /// The host's limiter, awaited before each attempt.
     Host(HostPacing),
 }

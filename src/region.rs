@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A Tencent Cloud IM data-centre region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Region {
     /// China: `console.tim.qq.com`.

@@ -106,7 +106,7 @@ impl RetryPolicy {
 
 /// What a failure means for the next attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Final: return the error.
     GiveUp,
     /// Ask the signer for a new UserSig and send again at once.
@@ -149,7 +149,7 @@ pub fn is_transient(err: &Error, idempotent: bool) -> bool {
 }
 
 /// True when the same call may succeed if made again (the `retryable` of a
-/// final error): what [`decide`] would retry, ignoring the attempt budget.
+/// final error): what the client would retry, ignoring the attempt budget.
 pub fn may_succeed_later(policy: &RetryPolicy, err: &Error, idempotent: bool) -> bool {
     is_transient(err, idempotent)
         && (idempotent || policy.retry_non_idempotent || certainly_not_applied(err))
@@ -157,7 +157,7 @@ pub fn may_succeed_later(policy: &RetryPolicy, err: &Error, idempotent: bool) ->
 
 /// Decides what to do after attempt `attempt` (1-based) failed with `err`.
 /// `resigned` says whether this call already re-signed once.
-pub fn decide(
+pub(crate) fn decide(
     policy: &RetryPolicy,
     err: &Error,
     idempotent: bool,

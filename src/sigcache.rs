@@ -15,16 +15,15 @@
 //! identifier) has no readable expiry: it is never cached. Each call then
 //! asks the signer once and uses the answer for all of its own attempts.
 //!
-//! The cache is pure state plus a small single-threaded "wait for the fetch in
-//! flight" primitive; time comes in as an argument.
+//! The cache is pure state plus a small "wait for the fetch in flight"
+//! primitive (a mutex, never held across an await); time comes in as an argument.
 
-use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use crate::error::Error;
-use crate::transport::Signer;
+use crate::transport::{Lock, Signer};
 
 /// Longest safety margin before expiry, in milliseconds.
 pub const MAX_REFRESH_MARGIN_MS: u64 = 5 * 60 * 1000;
@@ -66,7 +65,7 @@ struct State {
 /// The cache; one per client.
 #[derive(Default)]
 pub struct SigCache {
-    state: RefCell<State>,
+    state: Lock<State>,
 }
 
 impl std::fmt::Debug for SigCache {
@@ -84,7 +83,7 @@ struct FetchGuard<'a> {
 impl Drop for FetchGuard<'_> {
     fn drop(&mut self) {
         if !self.done {
-            let mut s = self.cache.state.borrow_mut();
+            let mut s = self.cache.state.lock();
             s.fetching = false;
             for w in s.waiters.drain(..) {
                 w.wake();
@@ -101,7 +100,7 @@ struct WaitFetch<'a> {
 impl Future for WaitFetch<'_> {
     type Output = ();
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let mut s = self.cache.state.borrow_mut();
+        let mut s = self.cache.state.lock();
         if s.generation != self.generation || !s.fetching {
             Poll::Ready(())
         } else {
@@ -115,11 +114,6 @@ impl SigCache {
     /// An empty cache.
     pub fn new() -> Self {
         SigCache::default()
-    }
-
-    /// Forgets the cached UserSig.
-    pub fn clear(&self) {
-        self.state.borrow_mut().current = None;
     }
 
     /// A UserSig for `identifier` at `now_ms`. With `replace`, the caller saw
@@ -137,7 +131,7 @@ impl SigCache {
     ) -> Result<CachedSig, SignFailure> {
         loop {
             let generation = {
-                let mut s = self.state.borrow_mut();
+                let mut s = self.state.lock();
                 if let Some((sig, refresh_at)) = &s.current {
                     let rejected = replace == Some(sig.as_str());
                     if rejected {
@@ -162,7 +156,7 @@ impl SigCache {
                     generation,
                 }
                 .await;
-                let s = self.state.borrow();
+                let s = self.state.lock();
                 if s.generation != generation {
                     match &s.last {
                         Some(Ok(sig)) if replace != Some(sig.usersig.as_str()) => {
@@ -180,7 +174,7 @@ impl SigCache {
             };
             let result = sign_once(signer, identifier).await;
             guard.done = true;
-            let mut s = self.state.borrow_mut();
+            let mut s = self.state.lock();
             let out = result.map(|usersig| {
                 let expiry = crate::usersig::decode(&usersig)
                     .ok()
@@ -251,6 +245,7 @@ pub async fn sign_once<S: Signer + ?Sized>(
 /// # Errors
 /// [`Error::invalid`] naming `dangerouslyAllowBrowser` when `in_browser`
 /// and the caller did not opt in.
+#[cfg_attr(not(all(feature = "js", target_arch = "wasm32")), allow(dead_code))]
 pub fn check_signing_environment(in_browser: bool, dangerously_allow: bool) -> Result<(), Error> {
     if in_browser && !dangerously_allow {
         return Err(Error::invalid(

@@ -19,10 +19,58 @@
 //! tests use a fake clock that advances when asked to sleep. [`NoClock`]
 //! (the time is always 0, sleeps end at once) serves plain clients.
 //!
-//! The traits have no `Send` bounds: JavaScript futures are not `Send`.
+//! # Threads
+//! The traits have no `Send` bounds: JavaScript futures are not `Send`, and a
+//! host's parts need not be. Natively, a [`crate::Client`] is `Send + Sync`
+//! and its futures are `Send` whenever its transport, signer, entropy and
+//! clock are (and their futures): the client's own state is behind `Arc`,
+//! `Mutex` and atomics, so one client (and one rate limiter) serves every task
+//! of a multi-threaded runtime. Hooks the client stores as trait objects
+//! ([`crate::Observer`], [`crate::ratelimit::HostLimiter`], a call's `cancel`)
+//! are [`MaybeSend`] + [`MaybeSync`]: `Send + Sync` natively, nothing in wasm32.
 
 use std::fmt;
 use std::future::Future;
+
+/// `Send` natively; no bound in wasm32 (JavaScript values are not `Send`).
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + ?Sized> MaybeSend for T {}
+/// `Send` natively; no bound in wasm32 (JavaScript values are not `Send`).
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSend for T {}
+
+/// `Sync` natively; no bound in wasm32.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSync: Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Sync + ?Sized> MaybeSync for T {}
+/// `Sync` natively; no bound in wasm32.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSync for T {}
+
+/// A mutex that shrugs off poisoning: the state it guards stays consistent
+/// between statements (no guard is held across an await or a panic point
+/// that could leave it half-written).
+#[derive(Debug, Default)]
+pub(crate) struct Lock<T>(std::sync::Mutex<T>);
+
+impl<T> Lock<T> {
+    pub(crate) fn new(value: T) -> Self {
+        Lock(std::sync::Mutex::new(value))
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
 
 /// `Content-Type` of every request body.
 pub const CONTENT_TYPE: &str = "application/json";
@@ -94,6 +142,10 @@ pub struct HttpResponse {
 }
 
 /// Why a transport could not deliver an answer.
+///
+/// Its messages must not hold the UserSig (the client scrubs it from them
+/// anyway); a transport built on a client library that quotes the URL in its
+/// errors drops the URL first (as the `native` module does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportError {
     /// The network failed (reset, closed without an answer, CORS, ...); the
@@ -106,6 +158,19 @@ pub enum TransportError {
     /// The caller aborted the request.
     Aborted,
 }
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Network(m) => write!(f, "network failure: {m}"),
+            TransportError::Connect(m) => write!(f, "could not connect: {m}"),
+            TransportError::Timeout => f.write_str("no answer within the request's timeout"),
+            TransportError::Aborted => f.write_str("aborted by the caller"),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {}
 
 /// Sends requests. Implemented by the host (fetch in WebAssembly).
 #[allow(async_fn_in_trait)]
@@ -174,6 +239,18 @@ impl<C: Clock + ?Sized> Clock for &C {
     }
 }
 
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now_ms(&self) -> u64 {
+        (**self).now_ms()
+    }
+    async fn sleep(&self, ms: u32) {
+        (**self).sleep(ms).await
+    }
+    fn keeps_time(&self) -> bool {
+        (**self).keeps_time()
+    }
+}
+
 impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
     fn now_ms(&self) -> u64 {
         (**self).now_ms()
@@ -189,6 +266,18 @@ impl<C: Clock + ?Sized> Clock for std::rc::Rc<C> {
 impl<E: Entropy + ?Sized> Entropy for &E {
     fn random_u32(&self) -> u32 {
         (**self).random_u32()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    async fn send(&self, req: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(req).await
+    }
+}
+
+impl<S: Signer + ?Sized> Signer for std::sync::Arc<S> {
+    async fn sign(&self, identifier: &str) -> Result<String, String> {
+        (**self).sign(identifier).await
     }
 }
 

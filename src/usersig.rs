@@ -28,7 +28,7 @@ const MAX_USERSIG_LEN: usize = 8 * 1024;
 
 /// The decoded content of a UserSig.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct UserSigInfo {
     /// The identifier the UserSig was issued for.

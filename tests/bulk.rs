@@ -37,8 +37,10 @@ fn demo() -> SeedDoc {
 }
 
 fn client(running: &Running) -> Client<Tcp, RcSigner<Minting>, Counter> {
-    let config =
-        ClientConfig::new(APPID, ADMIN, None, Some(&running.base_url()), None, false).unwrap();
+    let config = ClientConfig::builder(APP_ID, ADMIN)
+        .base_url(running.base_url())
+        .build()
+        .unwrap();
     Client::new(config, Tcp, RcSigner(signer()), Counter(Cell::new(1)))
 }
 

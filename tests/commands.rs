@@ -60,8 +60,10 @@ fn recorder(answer: &str) -> Recorder {
 }
 
 fn client(t: &Recorder) -> Client<&Recorder, StaticSigner, Fixed> {
-    let config =
-        ClientConfig::new(88_888_888, "admin", Some(Region::China), None, None, false).unwrap();
+    let config = ClientConfig::builder(88_888_888, "admin")
+        .region(Region::China)
+        .build()
+        .unwrap();
     Client::new(config, t, StaticSigner(SIG.into()), Fixed(99_999_999))
 }
 
@@ -877,7 +879,10 @@ fn mark_targets_send_only_the_difference() {
                 {"OptType":1,"ContactItem":{"Type":1,"To_Account":"dan"},"ResultCode":51008,"ResultInfo":"cap"}]}"#,
         ]),
     };
-    let config = ClientConfig::new(1, "admin", Some(Region::China), None, None, false).unwrap();
+    let config = ClientConfig::builder(1, "admin")
+        .region(Region::China)
+        .build()
+        .unwrap();
     let c = Client::new(config, &t, StaticSigner(SIG.into()), Fixed(1));
     let target = |unread: bool, custom: Vec<u8>| tim_contacts::MarksInput {
         unread: Some(unread),
@@ -945,7 +950,10 @@ fn a_bad_item_beside_a_target_fails_before_the_read_of_current_marks() {
         sent: RefCell::new(Vec::new()),
         answers: RefCell::new(vec![]),
     };
-    let config = ClientConfig::new(1, "admin", Some(Region::China), None, None, false).unwrap();
+    let config = ClientConfig::builder(1, "admin")
+        .region(Region::China)
+        .build()
+        .unwrap();
     let c = Client::new(config, &t, StaticSigner(SIG.into()), Fixed(1));
     let req = MarkContactRequest {
         from_account: "alice".into(),
@@ -998,7 +1006,10 @@ fn chunked_marks_keep_results_the_server_added() {
         sent: RefCell::new(Vec::new()),
         answers: RefCell::new(vec![answer(0..100, Some("zzz")), answer(100..150, None)]),
     };
-    let config = ClientConfig::new(1, "admin", Some(Region::China), None, None, false).unwrap();
+    let config = ClientConfig::builder(1, "admin")
+        .region(Region::China)
+        .build()
+        .unwrap();
     let c = Client::new(config, &t, StaticSigner(SIG.into()), Fixed(1));
     let req = MarkContactRequest {
         from_account: "alice".into(),

@@ -29,10 +29,11 @@
 
 mod common;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -592,14 +593,14 @@ struct Attempt {
 
 #[derive(Default)]
 struct Seen {
-    requests: Cell<u64>,
-    retries: Cell<u64>,
-    attempts: RefCell<Vec<Attempt>>,
+    requests: Count,
+    retries: Count,
+    attempts: Shared<Vec<Attempt>>,
     /// What the client saw per attempt, by class.
-    classes: RefCell<BTreeMap<String, u64>>,
+    classes: Shared<BTreeMap<String, u64>>,
 }
 
-struct DrillObserver(Rc<Seen>);
+struct DrillObserver(Arc<Seen>);
 impl Observer for DrillObserver {
     fn on_request(&self, _e: &RequestEvent<'_>) {
         self.0.requests.set(self.0.requests.get() + 1);
@@ -654,7 +655,7 @@ struct Report {
 struct Drill {
     running: Running,
     client: DrillClient,
-    seen: Rc<Seen>,
+    seen: Arc<Seen>,
     model: Model,
     broken: bool,
     random_faults: bool,
@@ -672,12 +673,14 @@ impl Drill {
             c.get_list_page_size = 40;
             c.contact_group_page_size = 15;
         });
-        let seen = Rc::new(Seen::default());
-        let cfg =
-            ClientConfig::new(APPID, ADMIN, None, Some(&running.base_url()), None, false).unwrap();
+        let seen = Arc::new(Seen::default());
+        let cfg = ClientConfig::builder(APP_ID, ADMIN)
+            .base_url(running.base_url())
+            .build()
+            .unwrap();
         let client = Client::new(cfg, Tcp, RcSigner(signer()), Counter(Cell::new(7)))
             .with_clock(FakeClock::new())
-            .with_observer(Some(Rc::new(DrillObserver(seen.clone()))));
+            .with_observer(Some(Arc::new(DrillObserver(seen.clone()))));
         let model = Model::from_state(&control(&running, "GET", "state", None));
         control(&running, "POST", "requests/clear", None);
         if random_faults {
@@ -1032,10 +1035,10 @@ impl Drill {
         let seq0 = self.model.seq;
         for i in 0..ops {
             let op = next_op(&mut rng, &self.model, &universe, &mut names);
-            let opts = CallOptions {
-                timeout_ms: rng.chance(0.25).then_some(SHORT_TIMEOUT_MS),
-                ..Default::default()
-            };
+            let mut opts = CallOptions::new();
+            if rng.chance(0.25) {
+                opts = opts.timeout_ms(SHORT_TIMEOUT_MS);
+            }
             self.feed();
             self.seen.attempts.borrow_mut().clear();
             let entry = self.report.ops.entry(op.kind()).or_default();

@@ -11,8 +11,9 @@ mod common;
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
+use std::sync::Arc;
 
-use common::{Counter, FakeClock, ADMIN, APPID};
+use common::{Counter, FakeClock, Shared, ADMIN, APP_ID};
 use futures::executor::block_on;
 use tim_contacts::client::{CallOptions, LimiterDownEvent};
 use tim_contacts::model::{DelContactGroupRequest, SnsGroupGetRequest};
@@ -70,21 +71,21 @@ enum Answer {
 
 /// Counts acquires per endpoint; answers as told (`script` first, then `then`).
 struct Fake {
-    script: RefCell<VecDeque<Answer>>,
+    script: Shared<VecDeque<Answer>>,
     then: Answer,
-    counts: RefCell<BTreeMap<&'static str, u32>>,
-    downs: RefCell<Vec<(&'static str, ErrorKind)>>,
+    counts: Shared<BTreeMap<&'static str, u32>>,
+    downs: Shared<Vec<(&'static str, ErrorKind)>>,
 }
 impl Fake {
-    fn new(then: Answer) -> Rc<Fake> {
+    fn new(then: Answer) -> Arc<Fake> {
         Fake::scripted(&[], then)
     }
-    fn scripted(script: &[Answer], then: Answer) -> Rc<Fake> {
-        Rc::new(Fake {
-            script: RefCell::new(script.iter().copied().collect()),
+    fn scripted(script: &[Answer], then: Answer) -> Arc<Fake> {
+        Arc::new(Fake {
+            script: Shared::new(script.iter().copied().collect()),
             then,
-            counts: RefCell::new(BTreeMap::new()),
-            downs: RefCell::new(Vec::new()),
+            counts: Shared::new(BTreeMap::new()),
+            downs: Shared::new(Vec::new()),
         })
     }
     fn count(&self, endpoint: &str) -> u32 {
@@ -94,7 +95,8 @@ impl Fake {
 impl HostLimiter for Fake {
     fn acquire(&self, endpoint: &'static str) -> Acquire<'_> {
         *self.counts.borrow_mut().entry(endpoint).or_default() += 1;
-        let answer = self.script.borrow_mut().pop_front().unwrap_or(self.then);
+        let next = self.script.borrow_mut().pop_front();
+        let answer = next.unwrap_or(self.then);
         Box::pin(async move {
             match answer {
                 Answer::Go => Ok(()),
@@ -113,11 +115,13 @@ impl HostLimiter for Fake {
 
 type TestClient = Client<Tp, Opaque, Counter, Rc<FakeClock>>;
 
-fn client(limiter: Rc<Fake>, when_down: WhenDown) -> (TestClient, Rc<Scripted>, Rc<FakeClock>) {
+fn client(limiter: Arc<Fake>, when_down: WhenDown) -> (TestClient, Rc<Scripted>, Rc<FakeClock>) {
     let transport = Rc::new(Scripted::default());
     let clock = FakeClock::new();
-    let config =
-        ClientConfig::new(APPID, ADMIN, None, Some("http://127.0.0.1:9"), None, false).unwrap();
+    let config = ClientConfig::builder(APP_ID, ADMIN)
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
     let c = Client::new(config, Tp(transport.clone()), Opaque, Counter(Cell::new(1)))
         .with_clock(clock.clone())
         .with_host_limiter(limiter, when_down);
@@ -272,10 +276,7 @@ fn a_limiter_that_never_answers_is_bounded_by_the_calls_timeout() {
     let fake = Fake::new(Answer::Never);
     let (c, transport, clock) = client(fake.clone(), WhenDown::Local);
     let start = clock.now.get();
-    let opts = CallOptions {
-        timeout_ms: Some(250),
-        ..Default::default()
-    };
+    let opts = CallOptions::new().timeout_ms(250);
     let e = block_on(c.execute_with(&group_get(), &opts)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert!(e.not_sent());
@@ -296,11 +297,8 @@ fn a_call_cancelled_while_acquire_waited_is_aborted_unsent() {
     let fake = Fake::new(Answer::Go);
     let (c, transport, _) = client(fake.clone(), WhenDown::Fail);
     let asked = fake.clone();
-    let opts = CallOptions {
-        // Cancelled once the limiter was asked (as if during its wait).
-        cancel: Some(Rc::new(move || asked.count(GROUP_GET) > 0)),
-        ..Default::default()
-    };
+    // Cancelled once the limiter was asked (as if during its wait).
+    let opts = CallOptions::new().cancel(move || asked.count(GROUP_GET) > 0);
     let e = block_on(c.execute_with(&group_get(), &opts)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Aborted);
     assert_eq!(fake.count(GROUP_GET), 1);

@@ -10,6 +10,7 @@ use std::cell::Cell;
 use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -35,21 +36,32 @@ fn emu_now() -> u64 {
 /// Records attempts and answers.
 #[derive(Default)]
 struct Log {
-    codes: std::cell::RefCell<Vec<Option<i64>>>,
-    retries: Cell<u32>,
-    throttled: Cell<u32>,
+    codes: std::sync::Mutex<Vec<Option<i64>>>,
+    retries: std::sync::atomic::AtomicU32,
+    throttled: std::sync::atomic::AtomicU32,
 }
-struct LogObserver(Rc<Log>);
+impl Log {
+    fn retries(&self) -> u32 {
+        self.retries.load(Ordering::SeqCst)
+    }
+    fn throttled(&self) -> u32 {
+        self.throttled.load(Ordering::SeqCst)
+    }
+    fn codes(&self) -> Vec<Option<i64>> {
+        self.codes.lock().unwrap().clone()
+    }
+}
+struct LogObserver(Arc<Log>);
 impl Observer for LogObserver {
     fn on_response(&self, e: &ResponseEvent<'_>) {
         let code = e.error.and_then(|e| e.code());
         if code.is_some_and(tim_contacts::limits::is_throttling_code) {
-            self.0.throttled.set(self.0.throttled.get() + 1);
+            self.0.throttled.fetch_add(1, Ordering::SeqCst);
         }
-        self.0.codes.borrow_mut().push(code);
+        self.0.codes.lock().unwrap().push(code);
     }
     fn on_retry(&self, _e: &RetryEvent<'_>) {
-        self.0.retries.set(self.0.retries.get() + 1);
+        self.0.retries.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -58,7 +70,10 @@ impl Observer for LogObserver {
 type Robust<K> = Client<Tcp, RcSigner<Minting>, Counter, K>;
 
 fn config(running: &Running) -> ClientConfig {
-    ClientConfig::new(APPID, ADMIN, None, Some(&running.base_url()), None, false).unwrap()
+    ClientConfig::builder(APP_ID, ADMIN)
+        .base_url(running.base_url())
+        .build()
+        .unwrap()
 }
 
 fn fake_client(running: &Running, sig: &Rc<Minting>) -> (Robust<Rc<FakeClock>>, Rc<FakeClock>) {
@@ -195,10 +210,7 @@ fn search_and_mark_beyond_the_limits_are_chunked_in_input_order() {
         })
         .collect();
     // Mark 250 conversations with a custom bit: 3 calls of <= 100, 3 at a time.
-    let opts = CallOptions {
-        chunks: tim_contacts::chunk::ChunkOptions { concurrency: 3 },
-        ..Default::default()
-    };
+    let opts = CallOptions::new().chunks(tim_contacts::ChunkOptions::new(3).unwrap());
     let before = requests(&running, "v4/recentcontact/mark_contact");
     let marked = block_on(
         c.mark_contact_with(
@@ -310,16 +322,13 @@ fn reads_are_retried_per_fault_kind_with_attempts_reported() {
     let running = start(big_seed(50), |_| {});
     let sig = signer();
     let (c, clock) = fake_client(&running, &sig);
-    let log = Rc::new(Log::default());
-    let c = c.with_observer(Some(Rc::new(LogObserver(log.clone()))));
+    let log = Arc::new(Log::default());
+    let c = c.with_observer(Some(Arc::new(LogObserver(log.clone()))));
     let get = GetContactGroupRequest {
         from_account: "user_0001".into(),
         start_index: None,
     };
-    let opts = CallOptions {
-        timeout_ms: Some(300),
-        ..Default::default()
-    };
+    let opts = CallOptions::new().timeout_ms(300);
     for (fault, retried) in [
         ("http502", true),
         ("drop", true),
@@ -361,7 +370,7 @@ fn reads_are_retried_per_fault_kind_with_attempts_reported() {
         "{:?}",
         e.delays_ms()
     );
-    assert!(log.retries.get() >= 11);
+    assert!(log.retries() >= 11);
 }
 
 #[test]
@@ -437,15 +446,10 @@ fn a_connection_that_cannot_open_is_retried_even_for_writes() {
         .local_addr()
         .unwrap()
         .port();
-    let cfg = ClientConfig::new(
-        APPID,
-        ADMIN,
-        None,
-        Some(&format!("http://127.0.0.1:{port}")),
-        None,
-        false,
-    )
-    .unwrap();
+    let cfg = ClientConfig::builder(APP_ID, ADMIN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
     let clock = FakeClock::new();
     let c = Client::new(cfg, Tcp, RcSigner(signer()), Counter(Cell::new(1)))
         .with_clock(clock.clone())
@@ -467,12 +471,9 @@ fn cancellation_mid_iteration_stops_and_the_cursor_resumes_without_loss() {
     let running = start(big_seed(1000), |c| c.get_list_page_size = 50);
     let sig = signer();
     let (c, _) = fake_client(&running, &sig);
-    let flag = Rc::new(Cell::new(false));
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let f = flag.clone();
-    let opts = CallOptions {
-        cancel: Some(Rc::new(move || f.get())),
-        ..Default::default()
-    };
+    let opts = CallOptions::new().cancel(move || f.load(Ordering::SeqCst));
     let mut stream = c.list_conversations(GetListRequest {
         from_account: "user_0001".into(),
         ..Default::default()
@@ -484,7 +485,7 @@ fn cancellation_mid_iteration_stops_and_the_cursor_resumes_without_loss() {
     }
     // Abort in the middle of the third page.
     let before = requests(&running, "v4/recentcontact/get_list");
-    flag.set(true);
+    flag.store(true, Ordering::SeqCst);
     let mut aborted = None;
     for _ in 0..100 {
         match block_on(c.next_item(&mut stream, &opts)) {
@@ -533,8 +534,8 @@ fn a_usersig_that_expires_during_a_long_run_is_refreshed_once() {
         clock: emu_now,
     });
     let (c, _) = fake_client(&running, &sig);
-    let log = Rc::new(Log::default());
-    let c = c.with_observer(Some(Rc::new(LogObserver(log.clone()))));
+    let log = Arc::new(Log::default());
+    let c = c.with_observer(Some(Arc::new(LogObserver(log.clone()))));
     let get = SnsGroupGetRequest {
         from_account: "user_0001".into(),
         ..Default::default()
@@ -550,8 +551,8 @@ fn a_usersig_that_expires_during_a_long_run_is_refreshed_once() {
     }
     assert_eq!(sig.calls.get(), 2, "one forced refresh");
     assert_eq!(
-        log.codes
-            .borrow()
+        log.codes()
+            .clone()
             .iter()
             .filter(|c| **c == Some(70001))
             .count(),
@@ -599,8 +600,8 @@ fn a_bulk_run_holds_the_rate_limit_without_throttling() {
     assert!(throttled > 0, "the emulator enforces its limit");
     std::thread::sleep(Duration::from_millis(1100));
     // Two clients sharing one limiter, real clock: 600 calls, not one 60007.
-    let limiter = Rc::new(RateLimiter::default());
-    let log = Rc::new(Log::default());
+    let limiter = Arc::new(RateLimiter::default());
+    let log = Arc::new(Log::default());
     let make = || {
         Client::new(
             config(&running),
@@ -611,7 +612,7 @@ fn a_bulk_run_holds_the_rate_limit_without_throttling() {
         .with_clock(RealClock)
         .with_retry(RetryPolicy::none())
         .with_rate_limiter(Some(limiter.clone()))
-        .with_observer(Some(Rc::new(LogObserver(log.clone()))))
+        .with_observer(Some(Arc::new(LogObserver(log.clone()))))
     };
     let (a, b) = (make(), make());
     let started = Instant::now();
@@ -620,8 +621,8 @@ fn a_bulk_run_holds_the_rate_limit_without_throttling() {
         block_on(c.execute(&get)).unwrap();
     }
     let elapsed = started.elapsed();
-    assert_eq!(log.throttled.get(), 0);
-    assert_eq!(log.codes.borrow().len(), 600);
+    assert_eq!(log.throttled(), 0);
+    assert_eq!(log.codes().len(), 600);
     // 600 calls at 200/s after a burst of 20: about 2.9 s.
     assert!(elapsed >= Duration::from_millis(2800), "{elapsed:?}");
 }
@@ -645,8 +646,11 @@ fn fails_over_to_the_backup_host_and_back_after_the_cool_down() {
     let backup = start(big_seed(5), |_| {});
     let sig = signer();
     let clock = FakeClock::new();
-    let config = config(&primary)
-        .with_failover(Some(&backup.base_url()), Some(30_000), false)
+    let config = ClientConfig::builder(APP_ID, ADMIN)
+        .base_url(primary.base_url())
+        .backup_url(backup.base_url())
+        .failover_cool_down_ms(30_000)
+        .build()
         .unwrap();
     let c = Client::new(config, Tcp, RcSigner(sig.clone()), Counter(Cell::new(1)))
         .with_clock(clock.clone())
@@ -669,11 +673,8 @@ fn fails_over_to_the_backup_host_and_back_after_the_cool_down() {
     // Primary down (connection refused): the same call goes to the backup,
     // at once and outside the retry budget (retries are off here).
     primary.shutdown();
-    let report = Rc::new(tim_contacts::client::CallReport::default());
-    let opts = CallOptions {
-        report: Some(report.clone()),
-        ..CallOptions::default()
-    };
+    let report = Arc::new(tim_contacts::client::CallReport::default());
+    let opts = CallOptions::new().report(report.clone());
     block_on(c.execute_with(&req, &opts)).unwrap();
     assert_eq!(report.host(), Some(host(&backup.base_url())));
     assert_eq!(report.attempts(), 2);
@@ -702,40 +703,21 @@ fn fails_over_to_the_backup_host_and_back_after_the_cool_down() {
 
 #[test]
 fn failover_can_be_turned_off_and_is_on_for_regions_with_a_backup() {
-    let region = ClientConfig::new(
-        APPID,
-        ADMIN,
-        Some(tim_contacts::Region::Singapore),
-        None,
-        None,
-        false,
-    )
-    .unwrap();
+    let region = ClientConfig::builder(APP_ID, ADMIN).region(tim_contacts::Region::Singapore);
     assert_eq!(
-        region.backup_url.as_deref(),
+        region.clone().build().unwrap().backup_url(),
         Some("https://adminapisgp.my-imcloud.com")
     );
     assert_eq!(
-        region
-            .clone()
-            .with_failover(None, None, false)
-            .unwrap()
-            .backup_url,
+        region.clone().no_failover().build().unwrap().backup_url(),
         None
     );
-    let tokyo = ClientConfig::new(
-        APPID,
-        ADMIN,
-        Some(tim_contacts::Region::Tokyo),
-        None,
-        None,
-        false,
-    )
-    .unwrap();
-    assert_eq!(tokyo.backup_url, None);
-    let e = region
-        .with_failover(Some("http://example.com"), None, false)
-        .unwrap_err();
+    let tokyo = ClientConfig::builder(APP_ID, ADMIN)
+        .region(tim_contacts::Region::Tokyo)
+        .build()
+        .unwrap();
+    assert_eq!(tokyo.backup_url(), None);
+    let e = region.backup_url("http://example.com").build().unwrap_err();
     assert_eq!(e.field(), Some("failover.backupUrl"));
 
     // Off: a refused primary is a plain transport error, nothing else is tried.

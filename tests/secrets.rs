@@ -14,10 +14,10 @@ mod common;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use common::*;
 use futures::executor::block_on;
-use tim_contacts::api::{build_url, percent_encoded, RequestParams};
 use tim_contacts::client::{CallOptions, Observer, RequestEvent, ResponseEvent, RetryEvent};
 use tim_contacts::model::*;
 use tim_contacts::transport::{
@@ -58,8 +58,8 @@ fn assert_clean_error(e: &Error, sig: &str) {
 
 /// Records every observer event as its `Debug` plus its string fields.
 #[derive(Default)]
-struct Events(RefCell<Vec<String>>);
-struct Recorder(Rc<Events>);
+struct Events(Shared<Vec<String>>);
+struct Recorder(Arc<Events>);
 impl Observer for Recorder {
     fn on_request(&self, e: &RequestEvent<'_>) {
         let mut v = self.0 .0.borrow_mut();
@@ -116,7 +116,10 @@ fn ok_json(body: &str) -> Result<HttpResponse, TransportError> {
 }
 
 fn cfg(base: &str) -> ClientConfig {
-    ClientConfig::new(APPID, ADMIN, None, Some(base), None, false).unwrap()
+    ClientConfig::builder(APP_ID, ADMIN)
+        .base_url(base)
+        .build()
+        .unwrap()
 }
 
 fn get() -> SnsGroupGetRequest {
@@ -132,7 +135,7 @@ fn fail_with<F: Fn(&HttpRequest) -> Result<HttpResponse, TransportError>>(
     answer: F,
 ) -> (Error, usize) {
     let t = fake(answer);
-    let events = Rc::new(Events::default());
+    let events = Arc::new(Events::default());
     let c = Client::new(
         cfg("https://console.tim.qq.com"),
         &t,
@@ -140,7 +143,7 @@ fn fail_with<F: Fn(&HttpRequest) -> Result<HttpResponse, TransportError>>(
         Counter(Cell::new(1)),
     )
     .with_clock(FakeClock::new())
-    .with_observer(Some(Rc::new(Recorder(events.clone()))));
+    .with_observer(Some(Arc::new(Recorder(events.clone()))));
     let e = block_on(c.sns_group_get(&get())).unwrap_err();
     assert_clean_error(&e, SIG);
     assert_clean_events(&events, SIG);
@@ -225,14 +228,14 @@ fn responses_echoing_the_url_do_not_leak_it_into_errors() {
 #[test]
 fn invalid_input_and_signing_failures_do_not_carry_the_usersig() {
     let t = fake(|_| ok_json("{}"));
-    let events = Rc::new(Events::default());
+    let events = Arc::new(Events::default());
     let c = Client::new(
         cfg("https://console.tim.qq.com"),
         &t,
         StaticSigner(SIG.into()),
         Counter(Cell::new(1)),
     )
-    .with_observer(Some(Rc::new(Recorder(events.clone()))));
+    .with_observer(Some(Arc::new(Recorder(events.clone()))));
     let bad = SnsGroupGetRequest {
         from_account: String::new(),
         ..Default::default()
@@ -277,24 +280,35 @@ fn invalid_input_and_signing_failures_do_not_carry_the_usersig() {
     assert!(t.seen.borrow().is_empty());
 }
 
+/// A value as the client's query strings carry it: RFC 3986 unreserved
+/// characters and `*` verbatim, every other byte `%XX`.
+fn percent_encoded(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'*') {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn debug_of_request_types_and_signer_is_redacted() {
     assert!(!leaks(&format!("{:?}", StaticSigner(SIG.into())), SIG));
-    let p = RequestParams {
-        base_url: "https://console.tim.qq.com",
-        sdk_app_id: APPID,
-        identifier: ADMIN,
-        usersig: SIG,
-        random: 5,
-        timeout_ms: 1000,
-    };
-    assert!(!leaks(&format!("{p:?}"), SIG), "{p:?}");
-    let req = HttpRequest {
-        url: build_url("v4/sns/group_get", &p),
-        body: "{}".into(),
-        timeout_ms: 1000,
-    };
-    assert!(req.url.contains(&percent_encoded(SIG)));
+    // The request the client builds, as its transport sees it.
+    let t = fake(|_| ok_json(r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#));
+    let c = Client::new(
+        cfg("https://console.tim.qq.com"),
+        &t,
+        StaticSigner(SIG.into()),
+        Counter(Cell::new(5)),
+    );
+    let _ = block_on(c.sns_group_get(&get()));
+    let req = t.seen.borrow()[0].clone();
+    assert!(!leaks(&format!("{c:?}"), SIG), "{c:?}");
     assert!(!leaks(&format!("{req:?}"), SIG), "{req:?}");
     assert!(!leaks(&format!("{req:#?}"), SIG));
     assert!(!leaks(&req.redacted_url(), SIG));
@@ -304,10 +318,10 @@ fn debug_of_request_types_and_signer_is_redacted() {
 fn query_values_are_percent_encoded_so_nothing_is_injected() {
     let t = fake(|_| ok_json(r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#));
     let evil = "admin&sdkappid=1";
-    let config = ClientConfig {
-        identifier: evil.into(),
-        ..cfg("https://console.tim.qq.com")
-    };
+    let config = ClientConfig::builder(APP_ID, evil)
+        .base_url("https://console.tim.qq.com")
+        .build()
+        .unwrap();
     let c = Client::new(
         config,
         &t,
@@ -326,16 +340,17 @@ fn query_values_are_percent_encoded_so_nothing_is_injected() {
     }
     assert!(query.contains(&format!("sdkappid={APPID}")), "{url}");
     assert!(query.contains(&format!("identifier={}", percent_encoded(evil))));
-    // The identifier ClientConfig::new accepts is checked too.
-    if let Ok(cfg) = ClientConfig::new(APPID, evil, None, Some("https://h"), None, false) {
-        assert_eq!(cfg.identifier, evil);
-    }
+    assert_eq!(c.config().identifier(), evil);
 }
 
 #[test]
 fn plain_http_base_urls_are_refused_unless_loopback_or_opted_in() {
-    let new =
-        |url: &str, insecure| ClientConfig::new(APPID, ADMIN, None, Some(url), None, insecure);
+    let new = |url: &str, insecure| {
+        ClientConfig::builder(APP_ID, ADMIN)
+            .base_url(url)
+            .allow_insecure_http(insecure)
+            .build()
+    };
     for url in [
         "http://example.com",
         "http://10.0.0.1:8080",
@@ -378,7 +393,7 @@ impl Signer for Recording {
 #[test]
 fn emulator_error_paths_never_expose_the_usersig() {
     let running = start(big_seed(20), |_| {});
-    let events = Rc::new(Events::default());
+    let events = Arc::new(Events::default());
     let run = |key: &'static str, time: fn() -> u64, faults: &[&str]| {
         script(&running, faults);
         let signer = Rc::new(Recording {
@@ -394,16 +409,13 @@ fn emulator_error_paths_never_expose_the_usersig() {
             Counter(Cell::new(9)),
         )
         .with_clock(FakeClock::new())
-        .with_observer(Some(Rc::new(Recorder(events.clone()))));
+        .with_observer(Some(Arc::new(Recorder(events.clone()))));
         let r = block_on(c.execute_with(
             &SnsGroupGetRequest {
                 from_account: "user_0001".into(),
                 ..Default::default()
             },
-            &CallOptions {
-                timeout_ms: Some(200),
-                ..Default::default()
-            },
+            &CallOptions::new().timeout_ms(200),
         ));
         let minted = signer.minted.borrow().clone();
         assert!(!minted.is_empty());

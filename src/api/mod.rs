@@ -7,8 +7,8 @@
 //! quirks of the wire (`ToGroupid` vs `ToGroupId` vs `GroupId`, `Type` 1/2,
 //! `StandardMark` strings) are handled once, here.
 //!
-//! [`build_request`] and [`parse_response`] are the sans-IO halves of a call;
-//! [`crate::client::Client`] runs them around a transport.
+//! [`Command::to_body`] and [`parse_response`] are the sans-IO halves of a
+//! call; [`crate::client::Client`] runs them around a transport.
 
 mod recentcontact;
 mod registry;
@@ -22,16 +22,16 @@ use serde::{de, Deserialize, Deserializer, Serialize};
 
 use crate::error::Error;
 use crate::model::{ContactData, ContactGroup, ConversationRef};
-use crate::transport::{HttpRequest, HttpResponse};
+use crate::transport::HttpResponse;
 
 /// One REST command: its endpoint, how to write its body, how to read its answer.
-pub trait Command {
+pub trait Command: crate::transport::MaybeSync {
     /// The endpoint path, e.g. `v4/recentcontact/get_list`.
     const ENDPOINT: &'static str;
     /// True when sending the same request twice has the same effect as once.
     const IDEMPOTENT: bool;
     /// The public result type.
-    type Output: std::fmt::Debug;
+    type Output: std::fmt::Debug + crate::transport::MaybeSend;
 
     /// Validates the request and writes the documented JSON body.
     ///
@@ -53,19 +53,17 @@ pub trait Command {
 
 /// The per-call values that go into the query string.
 #[derive(Clone, Copy)]
-pub struct RequestParams<'a> {
+pub(crate) struct RequestParams<'a> {
     /// `https://host` or a proxy / emulator base URL, without a trailing slash.
     pub base_url: &'a str,
     /// The app's SDKAppID.
-    pub sdk_app_id: u64,
+    pub sdk_app_id: u32,
     /// The admin identifier.
     pub identifier: &'a str,
     /// The UserSig for `identifier`.
     pub usersig: &'a str,
     /// The request's `random` value.
     pub random: u32,
-    /// Timeout passed on to the transport.
-    pub timeout_ms: u32,
 }
 
 impl std::fmt::Debug for RequestParams<'_> {
@@ -80,24 +78,8 @@ impl std::fmt::Debug for RequestParams<'_> {
     }
 }
 
-/// Builds the full request of `cmd`: validated body, documented query.
-///
-/// # Errors
-/// [`Error::invalid`] when the request is invalid; nothing was sent.
-pub fn build_request<C: Command>(
-    cmd: &C,
-    params: &RequestParams<'_>,
-) -> Result<HttpRequest, Error> {
-    let body = cmd.to_body()?;
-    Ok(HttpRequest {
-        url: build_url(C::ENDPOINT, params),
-        body,
-        timeout_ms: params.timeout_ms,
-    })
-}
-
 /// `{base}/{endpoint}?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
-pub fn build_url(endpoint: &str, p: &RequestParams<'_>) -> String {
+pub(crate) fn build_url(endpoint: &str, p: &RequestParams<'_>) -> String {
     let mut url = String::with_capacity(p.base_url.len() + endpoint.len() + p.usersig.len() + 96);
     url.push_str(p.base_url.trim_end_matches('/'));
     url.push('/');
@@ -115,7 +97,7 @@ pub fn build_url(endpoint: &str, p: &RequestParams<'_>) -> String {
 }
 
 /// `value` as it appears in a query string built here.
-pub fn percent_encoded(value: &str) -> String {
+pub(crate) fn percent_encoded(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     percent_encode_into(&mut out, value);
     out
@@ -200,7 +182,7 @@ pub fn check_envelope(body: &[u8]) -> Result<(), Error> {
 }
 
 /// Reads an answer whose body is `B`: the envelope fields are taken out in
-/// the same pass ([`Answer`]) and checked first, so an error answer is an
+/// the same pass (`Answer`) and checked first, so an error answer is an
 /// API error, never a body the caller trusts. When the body does not parse,
 /// the envelope alone is read again: an error answer often lacks the body's
 /// fields, and its code is what the caller needs; otherwise the body's
@@ -606,7 +588,6 @@ mod tests {
             identifier: "admin",
             usersig: "eJx*a-b_",
             random: 99_999_999,
-            timeout_ms: 5000,
         }
     }
 

@@ -30,7 +30,7 @@ use crate::transport::{Clock, Entropy, Signer, Transport};
 
 /// What `applyUser` did: the plan, and each executed step with its outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApplyReport {
     /// The user.
@@ -45,13 +45,16 @@ pub struct ApplyReport {
 
 /// One executed (or skipped) step of an apply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ExecutedStep {
     /// The step's index in `plan.steps`.
     pub step: u32,
     /// The step's `op`.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Step[\"op\"]"))]
+    #[cfg_attr(
+        all(feature = "js", target_arch = "wasm32"),
+        tsify(type = "Step[\"op\"]")
+    )]
     pub op: String,
     /// True when the call succeeded and every item was applied.
     pub ok: bool,
@@ -60,22 +63,22 @@ pub struct ExecutedStep {
     pub results: Vec<StepItemResult>,
     /// Why the call failed (or was skipped); absent when it was answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub error: Option<StepError>,
 }
 
 /// One item's outcome in an executed step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StepItemResult {
     /// The conversation (conversation-group and mark steps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub conversation: Option<ConversationRef>,
     /// The friend (`createFriendGroups`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub user_id: Option<String>,
     /// True when `code` is 0.
     pub ok: bool,
@@ -87,15 +90,18 @@ pub struct StepItemResult {
 
 /// Why a step failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StepError {
     /// The `TimError` kind, or `"skipped"` when a step it needs failed.
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "TimErrorKind | \"skipped\""))]
+    #[cfg_attr(
+        all(feature = "js", target_arch = "wasm32"),
+        tsify(type = "TimErrorKind | \"skipped\"")
+    )]
     pub kind: String,
     /// Tencent's `ErrorCode`, for `kind: "api"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub code: Option<i64>,
     /// What went wrong.
     pub message: String,
@@ -113,7 +119,7 @@ impl StepError {
 
 /// What `verifyUser` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VerifyReport {
     /// The user.

@@ -54,7 +54,7 @@ const MAX_CREATE_ITEMS: usize = MAX_GROUPED_CONVERSATIONS;
 
 /// The writes that take a user from its live state to the desired one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Plan {
     /// The user.
@@ -74,7 +74,7 @@ impl Plan {
 
 /// One write of a plan: one REST call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Step {
     /// `create_contact_group`: a new conversation group with its conversations.
@@ -165,7 +165,7 @@ impl Step {
 
 /// One conversation's standard-mark change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkStepItem {
     /// Which conversation.
@@ -178,7 +178,7 @@ pub struct MarkStepItem {
 
 /// One conversation's custom-mark change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomMarkStepItem {
     /// Which conversation.

@@ -34,32 +34,32 @@ pub const SNAPSHOT_VERSION: u32 = 1;
 
 /// One user's snapshot (export) or desired state (apply, verify).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Snapshot {
     /// The format version: `1`.
     #[serde(deserialize_with = "version::deserialize")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "1"))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(type = "1"))]
     pub version: u32,
     /// The user (`From_Account`) the data belongs to.
     pub user: String,
     /// The user's conversations with their marks and groups; absent = not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub conversations: Option<Vec<SnapshotConversation>>,
     /// The names of the user's conversation groups; absent = not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub conversation_groups: Option<Vec<String>>,
     /// The user's friend groups with their members; absent = not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub friend_groups: Option<Vec<SnapshotFriendGroup>>,
 }
 
 /// One conversation of a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnapshotConversation {
     /// Which conversation.
@@ -67,21 +67,21 @@ pub struct SnapshotConversation {
     /// The mark set as a `StandardMark` bit string (`""` = none); absent = not managed.
     /// Reserved bits 4..31 are never written, whatever this says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub marks: Option<String>,
     /// The custom mark (`""` = none, and clears it); absent = not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub custom_mark: Option<String>,
     /// The names of the conversation groups holding it; absent = not managed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub groups: Option<Vec<String>>,
 }
 
 /// One friend group of a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnapshotFriendGroup {
     /// The friend group's name.

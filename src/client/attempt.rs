@@ -19,6 +19,14 @@ fn scrub(message: &str, usersig: &str) -> String {
     scrub_secret(&scrub_secret(message, usersig), &percent_encoded(usersig))
 }
 
+/// How [`Client::run`] reads a successful answer: `Send` natively, so that
+/// the call's future is.
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) type Parse<'a> = dyn FnMut(&HttpResponse) -> Result<(), Error> + Send + 'a;
+/// How [`Client::run`] reads a successful answer.
+#[cfg(target_arch = "wasm32")]
+pub(super) type Parse<'a> = dyn FnMut(&HttpResponse) -> Result<(), Error> + 'a;
+
 /// Which of two futures finished first.
 enum Either<A, B> {
     Left(A),
@@ -55,7 +63,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         idempotent: bool,
         body: String,
         opts: &CallOptions,
-        parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+        parse: &mut Parse<'_>,
     ) -> Result<(), Error> {
         let mut host = None;
         self.attempts(endpoint, idempotent, body, opts, parse, &mut host)
@@ -73,7 +81,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         idempotent: bool,
         body: String,
         opts: &CallOptions,
-        parse: &mut dyn FnMut(&HttpResponse) -> Result<(), Error>,
+        parse: &mut Parse<'_>,
         host: &mut Option<String>,
     ) -> Result<(), Error> {
         let timeout_ms = opts.timeout_ms.unwrap_or(self.config.timeout_ms);
@@ -120,7 +128,6 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                         identifier: &self.config.identifier,
                         usersig: &usersig,
                         random,
-                        timeout_ms,
                     },
                 ),
                 body: body.clone(),
@@ -149,13 +156,13 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             let fail_over = unreachable && self.config.backup_url.is_some();
             if fail_over {
                 if on_backup {
-                    self.primary_down_until.set(None);
+                    *self.primary_down_until.lock() = None;
                 } else {
-                    self.primary_down_until.set(Some(
+                    *self.primary_down_until.lock() = Some(
                         self.clock
                             .now_ms()
                             .saturating_add(u64::from(self.config.failover_cool_down_ms)),
-                    ));
+                    );
                 }
             }
             let result = match sent {
@@ -166,9 +173,17 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 }
                 Err(e) => Err(match e {
                     // The host's message may quote the URL, and with it the UserSig.
-                    TransportError::Network(msg) => Error::transport(scrub(&msg, &usersig), None),
-                    TransportError::Connect(msg) => Error::connect(scrub(&msg, &usersig)),
-                    TransportError::Timeout => Error::timeout(timeout_ms),
+                    TransportError::Network(msg) => {
+                        let msg = scrub(&msg, &usersig);
+                        Error::transport(msg.clone(), None).with_cause(TransportError::Network(msg))
+                    }
+                    TransportError::Connect(msg) => {
+                        let msg = scrub(&msg, &usersig);
+                        Error::connect(msg.clone()).with_cause(TransportError::Connect(msg))
+                    }
+                    TransportError::Timeout => {
+                        Error::timeout(timeout_ms).with_cause(TransportError::Timeout)
+                    }
                     TransportError::Aborted => Error::aborted(),
                 }),
             };

@@ -3,7 +3,7 @@
 //! against the current marks, see [`crate::plan::marks`]). Every chunk is
 //! validated before any is sent; results come back in input order.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{CallOptions, Client};
 use crate::api::Command;
@@ -45,18 +45,18 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 .map_err(|e| shift_field(e, "conversations", |j| range.start + j, endpoint))?;
             parts.push(part);
         }
-        let failed = Cell::new(false);
+        let failed = AtomicBool::new(false);
         let futs: Vec<_> = parts
             .iter()
             .map(|part| {
                 let failed = &failed;
                 async move {
-                    if failed.get() {
+                    if failed.load(Ordering::Relaxed) {
                         return None;
                     }
                     let r = self.execute_with(part, opts).await;
                     if r.is_err() {
-                        failed.set(true);
+                        failed.store(true, Ordering::Relaxed);
                     }
                     Some(r)
                 }

@@ -10,92 +10,191 @@ use crate::region::Region;
 /// client should wait longer than that (spec §1.3).
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 
-/// What a client needs to know about the app.
+/// What a client needs to know about the app, checked: build one with
+/// [`ClientConfig::builder`].
+///
+/// ```
+/// use tim_contacts::{ClientConfig, Region};
+///
+/// let config = ClientConfig::builder(1_400_000_000, "administrator")
+///     .region(Region::Singapore)
+///     .timeout_ms(5_000)
+///     .build()?;
+/// assert_eq!(config.base_url(), "https://adminapisgp.im.qcloud.com");
+/// assert!(config.backup_url().is_some()); // the region's backup host
+///
+/// let local = ClientConfig::builder(1_400_000_000, "administrator")
+///     .base_url("http://127.0.0.1:8080") // plain http only for loopback
+///     .build()?;
+/// assert_eq!(local.backup_url(), None);
+/// # Ok::<(), tim_contacts::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
-    /// The app's SDKAppID.
-    pub sdk_app_id: u64,
-    /// The admin account calls are made as.
-    pub identifier: String,
-    /// `https://host` of the region, or a proxy / emulator URL.
-    pub base_url: String,
-    /// Per-request timeout in milliseconds (0 = none).
-    pub timeout_ms: u32,
-    /// Where requests go while `base_url` cannot be reached (a DNS or
-    /// connect failure): the region's backup host by default, `None` = no
-    /// failover. See [`ClientConfig::with_failover`].
-    pub backup_url: Option<String>,
-    /// After a failover, how long the backup is used before the primary is
-    /// tried again, in milliseconds.
-    pub failover_cool_down_ms: u32,
+    pub(super) sdk_app_id: u32,
+    pub(super) identifier: String,
+    pub(super) base_url: String,
+    pub(super) timeout_ms: u32,
+    pub(super) backup_url: Option<String>,
+    pub(super) failover_cool_down_ms: u32,
 }
 
 /// Default time on the backup host before the primary is tried again.
 pub const DEFAULT_FAILOVER_COOL_DOWN_MS: u32 = 60_000;
 
 impl ClientConfig {
-    /// Checks and builds a configuration. `base_url` wins over `region`; one is required.
-    /// Plain `http://` is accepted only for loopback hosts unless `allow_insecure_http`.
+    /// Starts a configuration for the app `sdk_app_id` calling as the admin
+    /// account `identifier`; give it a [`ConfigBuilder::region`] or a
+    /// [`ConfigBuilder::base_url`], then [`ConfigBuilder::build`].
+    pub fn builder(sdk_app_id: u32, identifier: impl Into<String>) -> ConfigBuilder {
+        ConfigBuilder {
+            sdk_app_id,
+            identifier: identifier.into(),
+            region: None,
+            base_url: None,
+            timeout_ms: None,
+            allow_insecure_http: false,
+            failover: None,
+            cool_down_ms: None,
+        }
+    }
+
+    /// The app's SDKAppID.
+    pub fn sdk_app_id(&self) -> u32 {
+        self.sdk_app_id
+    }
+
+    /// The admin account calls are made as.
+    pub fn identifier(&self) -> &str {
+        &self.identifier
+    }
+
+    /// `https://host` of the region, or a proxy / emulator URL (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Per-request timeout in milliseconds (0 = none).
+    pub fn timeout_ms(&self) -> u32 {
+        self.timeout_ms
+    }
+
+    /// Where requests go while `base_url` cannot be reached (a DNS or connect
+    /// failure); `None` = no failover.
+    pub fn backup_url(&self) -> Option<&str> {
+        self.backup_url.as_deref()
+    }
+
+    /// After a failover, how long the backup is used before the primary is
+    /// tried again, in milliseconds.
+    pub fn failover_cool_down_ms(&self) -> u32 {
+        self.failover_cool_down_ms
+    }
+}
+
+/// Builds a checked [`ClientConfig`] (see there).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConfigBuilder {
+    sdk_app_id: u32,
+    identifier: String,
+    region: Option<Region>,
+    base_url: Option<String>,
+    timeout_ms: Option<u32>,
+    allow_insecure_http: bool,
+    /// `None` = the default (the region's backup host), `Some(None)` = off.
+    failover: Option<Option<String>>,
+    cool_down_ms: Option<u32>,
+}
+
+impl ConfigBuilder {
+    /// Sends requests to this region's host (and, while it cannot be
+    /// reached, to its backup host: spec §1.2).
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// Sends requests to `url` (a proxy or the emulator); wins over
+    /// [`ConfigBuilder::region`]. Plain `http://` only for loopback hosts
+    /// unless [`ConfigBuilder::allow_insecure_http`].
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Per-request timeout in milliseconds (0 = none; default
+    /// [`DEFAULT_TIMEOUT_MS`]).
+    pub fn timeout_ms(mut self, ms: u32) -> Self {
+        self.timeout_ms = Some(ms);
+        self
+    }
+
+    /// Accepts plain `http://` to non-loopback hosts (the UserSig then
+    /// travels in clear).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Sends requests to `url` while the primary cannot be reached (checked
+    /// like the base URL).
+    pub fn backup_url(mut self, url: impl Into<String>) -> Self {
+        self.failover = Some(Some(url.into()));
+        self
+    }
+
+    /// No failover, not even to the region's backup host.
+    pub fn no_failover(mut self) -> Self {
+        self.failover = Some(None);
+        self
+    }
+
+    /// After a failover, how long the backup is used before the primary is
+    /// tried again (default [`DEFAULT_FAILOVER_COOL_DOWN_MS`]).
+    pub fn failover_cool_down_ms(mut self, ms: u32) -> Self {
+        self.cool_down_ms = Some(ms);
+        self
+    }
+
+    /// Checks and builds the configuration.
     ///
     /// # Errors
-    /// [`Error::invalid`] naming `sdkAppId`, `identifier`, `baseUrl` or `region`.
-    pub fn new(
-        sdk_app_id: u64,
-        identifier: &str,
-        region: Option<Region>,
-        base_url: Option<&str>,
-        timeout_ms: Option<u32>,
-        allow_insecure_http: bool,
-    ) -> Result<Self, Error> {
-        if sdk_app_id == 0 || sdk_app_id > u64::from(u32::MAX) {
+    /// [`Error::invalid`] naming `sdkAppId`, `identifier`, `baseUrl`,
+    /// `region` or `failover.backupUrl`.
+    pub fn build(self) -> Result<ClientConfig, Error> {
+        if self.sdk_app_id == 0 {
             return Err(Error::invalid(
                 "sdkAppId",
                 "must be the app's SDKAppID (1..=4294967295)",
             ));
         }
-        crate::model::check_account(identifier, "identifier")?;
-        let (base_url, backup_url) = match (base_url, region) {
-            (Some(url), _) => (check_base_url(url, allow_insecure_http)?, None),
+        crate::model::check_account(&self.identifier, "identifier")?;
+        let insecure = self.allow_insecure_http;
+        let (base_url, region_backup) = match (self.base_url.as_deref(), self.region) {
+            (Some(url), _) => (check_base_url(url, insecure)?, None),
             (None, Some(region)) => (
                 region.base_url(),
                 region.backup_host().map(|h| format!("https://{h}")),
             ),
             (None, None) => return Err(Error::invalid("region", "give a region or a baseUrl")),
         };
+        let backup_url = match self.failover {
+            None => region_backup,
+            Some(None) => None,
+            Some(Some(url)) => Some(
+                check_base_url(&url, insecure)
+                    .map_err(|e| Error::invalid("failover.backupUrl", e.message()))?,
+            ),
+        };
         Ok(ClientConfig {
-            sdk_app_id,
-            identifier: identifier.to_owned(),
+            sdk_app_id: self.sdk_app_id,
+            identifier: self.identifier,
             base_url,
-            timeout_ms: timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+            timeout_ms: self.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
             backup_url,
-            failover_cool_down_ms: DEFAULT_FAILOVER_COOL_DOWN_MS,
+            failover_cool_down_ms: self.cool_down_ms.unwrap_or(DEFAULT_FAILOVER_COOL_DOWN_MS),
         })
-    }
-
-    /// Sets the failover: `Some(url)` sends requests to `url` while the
-    /// primary cannot be reached (checked like `baseUrl`), `None` turns
-    /// failover off. With a `region`, the region's backup host (spec §1.2)
-    /// is already set. After a failover the primary is tried again once
-    /// `cool_down_ms` passed (default [`DEFAULT_FAILOVER_COOL_DOWN_MS`]).
-    ///
-    /// # Errors
-    /// [`Error::invalid`] naming `failover.backupUrl`.
-    pub fn with_failover(
-        mut self,
-        backup_url: Option<&str>,
-        cool_down_ms: Option<u32>,
-        allow_insecure_http: bool,
-    ) -> Result<Self, Error> {
-        self.backup_url = backup_url
-            .map(|url| {
-                check_base_url(url, allow_insecure_http)
-                    .map_err(|e| Error::invalid("failover.backupUrl", e.message()))
-            })
-            .transpose()?;
-        if let Some(ms) = cool_down_ms {
-            self.failover_cool_down_ms = ms;
-        }
-        Ok(self)
     }
 }
 
@@ -178,34 +277,35 @@ mod tests {
 
     #[test]
     fn config_needs_a_destination_and_app() {
+        let b = |id: u32, who: &str| ClientConfig::builder(id, who);
+        assert_eq!(b(1, "admin").build().unwrap_err().field(), Some("region"));
         assert_eq!(
-            ClientConfig::new(1, "admin", None, None, None, false)
-                .unwrap_err()
-                .field(),
-            Some("region")
-        );
-        assert_eq!(
-            ClientConfig::new(0, "admin", Some(Region::China), None, None, false)
+            b(0, "admin")
+                .region(Region::China)
+                .build()
                 .unwrap_err()
                 .field(),
             Some("sdkAppId")
         );
         assert_eq!(
-            ClientConfig::new(1, "", Some(Region::China), None, None, false)
-                .unwrap_err()
-                .field(),
+            b(1, "").region(Region::China).build().unwrap_err().field(),
             Some("identifier")
         );
-        let c = ClientConfig::new(
-            1_400_000_000,
-            "admin",
-            Some(Region::Jakarta),
-            None,
-            None,
-            false,
-        )
-        .unwrap();
-        assert_eq!(c.base_url, "https://adminapiidn.im.qcloud.com");
-        assert_eq!(c.timeout_ms, DEFAULT_TIMEOUT_MS);
+        let c = b(1_400_000_000, "admin")
+            .region(Region::Jakarta)
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url(), "https://adminapiidn.im.qcloud.com");
+        assert_eq!(c.timeout_ms(), DEFAULT_TIMEOUT_MS);
+        let off = b(1, "admin")
+            .region(Region::Singapore)
+            .no_failover()
+            .build();
+        assert_eq!(off.unwrap().backup_url(), None);
+        let bad = b(1, "admin")
+            .region(Region::Singapore)
+            .backup_url("http://example.com")
+            .build();
+        assert_eq!(bad.unwrap_err().field(), Some("failover.backupUrl"));
     }
 }

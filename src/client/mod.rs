@@ -8,7 +8,7 @@
 //! and the number of attempts ([`Error::attempts`]); the [`Observer`] hooks
 //! see every attempt, with the UserSig redacted.
 //!
-//! Batches larger than one call are chunked ([`crate::chunk`]) and listings
+//! Batches larger than one call are chunked ([`crate::ChunkOptions`]) and listings
 //! are walked page by page ([`crate::paging`]).
 
 mod attempt;
@@ -17,8 +17,8 @@ mod config;
 mod observe;
 mod options;
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::api::{parse_response, Command};
 use crate::error::Error;
@@ -27,16 +27,20 @@ use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
 use crate::ratelimit::{HostLimiter, HostPacing, Limiter, RateLimiter, WhenDown};
 use crate::retry::RetryPolicy;
 use crate::sigcache::SigCache;
-use crate::transport::{Clock, Entropy, HttpResponse, NoClock, Signer, Transport};
+use crate::transport::{Clock, Entropy, HttpResponse, Lock, NoClock, Signer, Transport};
 
 pub use crate::ratelimit::LimiterDownEvent;
-pub use config::{ClientConfig, DEFAULT_FAILOVER_COOL_DOWN_MS, DEFAULT_TIMEOUT_MS};
+pub use config::{ClientConfig, ConfigBuilder, DEFAULT_FAILOVER_COOL_DOWN_MS, DEFAULT_TIMEOUT_MS};
 pub use observe::{Observer, RequestEvent, ResponseEvent, RetryEvent};
 pub use options::{CallOptions, CallReport};
 
 /// A client for one app and admin identifier.
 ///
-/// [`Client::new`] makes a plain client: one attempt per call (plus one
+/// With a feature's parts, one call builds it with the robust defaults:
+/// `tim_contacts::native::client` (feature `reqwest`) or
+/// `tim_contacts::web::client` (feature `web`, wasm32).
+///
+/// [`Client::new`] makes a plain client from any parts: one attempt per call (plus one
 /// re-signed resend after a 70001 / 70052 UserSig answer), the signer
 /// asked on every call, no pacing. [`Client::with_clock`] turns on the robust
 /// defaults: retries ([`RetryPolicy::default`]), a rate limiter of 200 calls/s
@@ -52,9 +56,26 @@ pub struct Client<T, S, E, K = NoClock> {
     retry: RetryPolicy,
     limiter: Option<Limiter>,
     cache: Option<SigCache>,
-    observer: Option<Rc<dyn Observer>>,
+    observer: Option<Arc<dyn Observer>>,
     /// Until when (clock ms) the primary host is avoided after a failover.
-    primary_down_until: Cell<Option<u64>>,
+    primary_down_until: Lock<Option<u64>>,
+}
+
+/// The configuration and the policies; the parts (transport, signer, ...)
+/// are named by type only, and no UserSig is shown.
+impl<T, S, E, K> std::fmt::Debug for Client<T, S, E, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .field("transport", &std::any::type_name::<T>())
+            .field("signer", &std::any::type_name::<S>())
+            .field("clock", &std::any::type_name::<K>())
+            .field("retry", &self.retry)
+            .field("limiter", &self.limiter)
+            .field("usersig_cache", &self.cache.is_some())
+            .field("observer", &self.observer.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E, NoClock> {
@@ -70,7 +91,7 @@ impl<T: Transport, S: Signer, E: Entropy> Client<T, S, E, NoClock> {
             limiter: None,
             cache: None,
             observer: None,
-            primary_down_until: Cell::new(None),
+            primary_down_until: Lock::new(None),
         }
     }
 }
@@ -85,22 +106,24 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
             entropy: self.entropy,
             clock,
             retry: RetryPolicy::default(),
-            limiter: Some(Limiter::Local(Rc::new(RateLimiter::default()))),
+            limiter: Some(Limiter::Local(Arc::new(RateLimiter::default()))),
             cache: Some(SigCache::new()),
             observer: self.observer,
-            primary_down_until: Cell::new(None),
+            primary_down_until: Lock::new(None),
         }
     }
 
-    /// Sets the retry policy.
+    /// Sets the retry policy. Back-off needs a clock: on a plain client
+    /// ([`NoClock`]) retries go again at once (give it one with
+    /// [`Client::with_clock`]).
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
-    /// Sets (or, with `None`, removes) the rate limiter; share one `Rc`
+    /// Sets (or, with `None`, removes) the rate limiter; share one `Arc`
     /// between clients of the same app to pace them together.
-    pub fn with_rate_limiter(mut self, limiter: Option<Rc<RateLimiter>>) -> Self {
+    pub fn with_rate_limiter(mut self, limiter: Option<Arc<RateLimiter>>) -> Self {
         self.limiter = limiter.map(Limiter::Local);
         self
     }
@@ -109,7 +132,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     /// each HTTP attempt (bounded by the call's timeout); when it fails,
     /// `when_down` says whether the call fails or that attempt is paced
     /// locally at a quarter of the limit (see [`crate::ratelimit`]).
-    pub fn with_host_limiter(self, limiter: Rc<dyn HostLimiter>, when_down: WhenDown) -> Self {
+    pub fn with_host_limiter(self, limiter: Arc<dyn HostLimiter>, when_down: WhenDown) -> Self {
         self.with_limiter(Some(Limiter::Host(HostPacing::new(limiter, when_down))))
     }
 
@@ -126,7 +149,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     }
 
     /// Sets the hooks.
-    pub fn with_observer(mut self, observer: Option<Rc<dyn Observer>>) -> Self {
+    pub fn with_observer(mut self, observer: Option<Arc<dyn Observer>>) -> Self {
         self.observer = observer;
         self
     }
@@ -149,7 +172,8 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     /// The base URL the next request goes to: the backup while the primary
     /// is cooling down after a failover, else the primary.
     fn current_base(&self, now_ms: u64) -> (&str, bool) {
-        match (&self.config.backup_url, self.primary_down_until.get()) {
+        let down_until = *self.primary_down_until.lock();
+        match (&self.config.backup_url, down_until) {
             (Some(backup), Some(until)) if now_ms < until => (backup, true),
             _ => (&self.config.base_url, false),
         }
@@ -161,7 +185,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     }
 
     /// The local rate limiter, if the client paces with one.
-    pub fn rate_limiter(&self) -> Option<&Rc<RateLimiter>> {
+    pub fn rate_limiter(&self) -> Option<&Arc<RateLimiter>> {
         match &self.limiter {
             Some(Limiter::Local(l)) => Some(l),
             _ => None,
@@ -264,7 +288,8 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     ///
     /// # Errors
     /// As [`Client::next_page`].
-    pub async fn next_page_shared<P: Pager>(
+    #[cfg_attr(not(all(feature = "js", target_arch = "wasm32")), allow(dead_code))]
+    pub(crate) async fn next_page_shared<P: Pager>(
         &self,
         pager: &RefCell<P>,
         opts: &CallOptions,
@@ -283,7 +308,8 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     ///
     /// # Errors
     /// As [`Client::next_page`].
-    pub async fn next_item_shared<P: Pager>(
+    #[cfg_attr(not(all(feature = "js", target_arch = "wasm32")), allow(dead_code))]
+    pub(crate) async fn next_item_shared<P: Pager>(
         &self,
         stream: &RefCell<ItemStream<P>>,
         opts: &CallOptions,
@@ -301,7 +327,62 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         }
     }
 
-    /// Every conversation of a user, one page at a time (see [`crate::paging`]).
+    /// The items of `stream` as a [`futures_core::Stream`], fetching one page
+    /// at a time with `opts`; it ends after the last item, or after the first
+    /// error (a failed page can be fetched again by resuming from
+    /// [`ItemStream::cursor`]). Natively the stream is `Send` when the client's
+    /// parts are (spawn it on a multi-threaded runtime).
+    ///
+    /// ```no_run
+    /// # async fn run<T, S, E, K>(client: tim_contacts::Client<T, S, E, K>) -> Result<(), tim_contacts::Error>
+    /// # where T: tim_contacts::transport::Transport, S: tim_contacts::transport::Signer,
+    /// #       E: tim_contacts::transport::Entropy, K: tim_contacts::transport::Clock {
+    /// use futures_util::{pin_mut, TryStreamExt};
+    /// use tim_contacts::model::GetListRequest;
+    ///
+    /// let req = GetListRequest { from_account: "alice".into(), ..Default::default() };
+    /// let items = client.items(client.list_conversations(req), Default::default());
+    /// pin_mut!(items);
+    /// while let Some(c) = items.try_next().await? {
+    ///     println!("{:?} pinned={}", c.conversation, c.pinned);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items<'a, P>(
+        &'a self,
+        stream: ItemStream<P>,
+        opts: CallOptions,
+    ) -> impl futures_core::Stream<Item = Result<P::Item, Error>> + 'a
+    where
+        P: Pager + 'a,
+    {
+        futures_util::stream::try_unfold((stream, opts), move |(mut stream, opts)| async move {
+            match self.next_item(&mut stream, &opts).await? {
+                Some(item) => Ok(Some((item, (stream, opts)))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Whole pages of `pager` as a [`futures_core::Stream`] (see [`Client::items`]).
+    pub fn pages<'a, P>(
+        &'a self,
+        pager: P,
+        opts: CallOptions,
+    ) -> impl futures_core::Stream<Item = Result<P::Page, Error>> + 'a
+    where
+        P: Pager + 'a,
+    {
+        futures_util::stream::try_unfold((pager, opts), move |(mut pager, opts)| async move {
+            match self.next_page(&mut pager, &opts).await? {
+                Some(page) => Ok(Some((page, (pager, opts)))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Every conversation of a user, one page at a time (see [`crate::paging`]
+    /// and, for a [`futures_core::Stream`], [`Client::items`]).
     pub fn list_conversations(&self, req: GetListRequest) -> ItemStream<ConversationPager> {
         ItemStream::new(ConversationPager::new(req))
     }

@@ -2,9 +2,11 @@
 //! UserSig).
 
 use crate::error::Error;
+use crate::transport::{MaybeSend, MaybeSync};
 
 /// A request about to be sent (the UserSig is redacted from `url`).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RequestEvent<'a> {
     /// The endpoint, e.g. `v4/recentcontact/get_list`.
     pub endpoint: &'static str,
@@ -20,6 +22,7 @@ pub struct RequestEvent<'a> {
 
 /// The outcome of one attempt.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ResponseEvent<'a> {
     /// The endpoint.
     pub endpoint: &'static str,
@@ -37,6 +40,7 @@ pub struct ResponseEvent<'a> {
 
 /// A retry about to happen.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RetryEvent<'a> {
     /// The endpoint.
     pub endpoint: &'static str,
@@ -49,7 +53,8 @@ pub struct RetryEvent<'a> {
 }
 
 /// Hooks called around each HTTP attempt; all optional. They see no UserSig.
-pub trait Observer {
+/// `Send + Sync` natively (one observer serves every task sharing the client).
+pub trait Observer: MaybeSend + MaybeSync {
     /// Before an attempt is sent.
     fn on_request(&self, _event: &RequestEvent<'_>) {}
     /// After an attempt was answered or failed.

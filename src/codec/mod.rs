@@ -17,6 +17,6 @@
 pub(crate) mod base64;
 pub(crate) mod inflate;
 pub(crate) mod jsonpath;
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(any(all(feature = "js", target_arch = "wasm32"), test))]
 pub(crate) mod tape;
 pub(crate) mod zlib;

@@ -24,7 +24,7 @@ use crate::marks::Marks;
 // position of an error (so the field path) and costs kilobytes of wasm.
 /// A conversation: with a user (`c2c`) or in a group (`group`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(tag = "type", deny_unknown_fields)]
 pub enum ConversationRef {
     /// One-to-one conversation with `userId`.
@@ -143,7 +143,7 @@ mod refs_de {
 
 /// A conversation group (a folder of conversations).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroup {
     /// The group's name.
@@ -154,7 +154,7 @@ pub struct ContactGroup {
 
 /// A conversation's group and mark data (`get_contact_group`, `search_contact_group`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactData {
     /// Which conversation.
@@ -165,19 +165,19 @@ pub struct ContactData {
     pub marks: Marks,
     /// The app's custom mark, when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub custom_mark: Option<String>,
     /// Ids of the conversation groups holding this conversation.
     pub group_ids: Vec<u32>,
     /// Last change of this data, Unix seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub timestamp: Option<u32>,
 }
 
 /// One conversation's outcome in a batch call: applied, or refused with a code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationOutcome {
     /// Which conversation.

@@ -14,7 +14,7 @@ use crate::marks::{Marks, MarksInput};
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
 )]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GetListCursor {
     /// `TimeStamp`: time cursor of normal conversations.
@@ -38,36 +38,36 @@ pub struct GetListCursor {
 /// marks and groups attached. Set `pinned`, `empty` or `pinnedPaging` to
 /// `false` to narrow that, or `assistFlags` to send a raw value.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GetListRequest {
     /// The user whose conversations are listed.
     pub from_account: String,
     /// Where to start; absent = first page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub cursor: Option<GetListCursor>,
     /// Serve pinned conversations first and flag them (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub pinned: Option<bool>,
     /// Include conversations without messages (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub empty: Option<bool>,
     /// Page pinned conversations too (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub pinned_paging: Option<bool>,
     /// Raw `AssistFlags`, overriding the three options above.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub assist_flags: Option<u32>,
 }
 
 /// One conversation of a `getList` page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Conversation {
     /// Which conversation.
@@ -78,7 +78,7 @@ pub struct Conversation {
     pub pinned: bool,
     /// The raw `StandardMark`, when the server attached one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub standard_mark: Option<String>,
     /// The decoded marks; an empty mark set (`value` 0) when the server
     /// attached none (no marks, or `AssistFlags` without bits 3-5), as in
@@ -86,7 +86,7 @@ pub struct Conversation {
     pub marks: Marks,
     /// The custom mark, when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub custom_mark: Option<String>,
     /// Ids of the conversation groups holding it (empty when none or not asked).
     pub group_ids: Vec<u32>,
@@ -94,7 +94,7 @@ pub struct Conversation {
 
 /// A page of `getList`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct GetListPage {
     /// The conversations of this page, in server order.
@@ -109,20 +109,20 @@ pub struct GetListPage {
 
 /// `getContactGroup`: one page of all conversations with group or mark data.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GetContactGroupRequest {
     /// The user whose data is read.
     pub from_account: String,
     /// Offset to start at: 0 (default) or the previous page's `nextStartIndex`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub start_index: Option<u32>,
 }
 
 /// A page of `getContactGroup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroupPage {
     /// Conversations with group or mark data.
@@ -136,12 +136,12 @@ pub struct ContactGroupPage {
     /// page it is `0` in the documented sample (and from the emulator), while
     /// a real server answer carried none (absent); go by `complete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub next_start_index: Option<u32>,
     /// `CompleteTime`, Unix seconds, as returned on the last page (the real
     /// service sends it; Tencent does not document it). Absent when not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub complete_time: Option<u32>,
 }
 
@@ -150,7 +150,7 @@ pub struct ContactGroupPage {
 /// `searchContactGroup`: group and mark data of given conversations (300 per
 /// request; the client splits more into chunks).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SearchContactGroupRequest {
     /// The user whose data is read.
@@ -162,7 +162,7 @@ pub struct SearchContactGroupRequest {
 
 /// Result of `searchContactGroup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchContactGroupResult {
     /// Data of the requested conversations that have any (others are absent).
@@ -178,7 +178,7 @@ pub struct SearchContactGroupResult {
 /// Give either `newName`, or `add` and/or `remove` (not both kinds in one call:
 /// the API does one or the other). Adds are sent before removes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateContactGroupRequest {
     /// The owner.
@@ -187,21 +187,21 @@ pub struct UpdateContactGroupRequest {
     pub group_name: String,
     /// Rename the group to this (at most 64 bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub new_name: Option<String>,
     /// Conversations to add to the group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub add: Vec<ConversationRef>,
     /// Conversations to remove from the group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub remove: Vec<ConversationRef>,
 }
 
 /// Whether a conversation was added to or removed from a group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum GroupChange {
     /// `ContactOptType` 1.
@@ -212,7 +212,7 @@ pub enum GroupChange {
 
 /// One conversation's outcome in `updateContactGroup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupChangeOutcome {
     /// Added or removed.
@@ -229,7 +229,7 @@ pub struct GroupChangeOutcome {
 
 /// Result of `updateContactGroup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateContactGroupResult {
     /// `"rename"` or `"conversations"`.
@@ -252,7 +252,7 @@ impl BatchResult for UpdateContactGroupResult {
 
 /// What an `updateContactGroup` call did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum UpdateKind {
     /// `UpdateGroupType` 1.
@@ -265,7 +265,7 @@ pub enum UpdateKind {
 
 /// `createContactGroup`: create one conversation group, optionally with conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateContactGroupRequest {
     /// The owner.
@@ -274,13 +274,13 @@ pub struct CreateContactGroupRequest {
     pub group_name: String,
     /// Conversations to put in it.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub conversations: Vec<ConversationRef>,
 }
 
 /// Result of `createContactGroup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateContactGroupResult {
     /// The new group.
@@ -299,7 +299,7 @@ impl BatchResult for CreateContactGroupResult {
 
 /// `delContactGroup`: delete one conversation group.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DelContactGroupRequest {
     /// The owner.
@@ -310,7 +310,7 @@ pub struct DelContactGroupRequest {
 
 /// Result of `delContactGroup`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct DelContactGroupResult {
     /// The deleted groups.
@@ -323,7 +323,7 @@ pub struct DelContactGroupResult {
 // untagged one, which buffers the value and loses the error's position.
 /// A mark to set or clear: a built-in name or a custom bit 32..=63.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(untagged)]
 pub enum MarkName {
     /// `"star"`, `"unread"`, `"fold"` or `"hide"`.
@@ -365,7 +365,7 @@ impl<'de> Deserialize<'de> for MarkName {
 
 /// The four built-in marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum BuiltinMark {
     /// Bit 0.
@@ -385,34 +385,37 @@ pub enum BuiltinMark {
 /// difference (reserved bits 4..31 are never written). `customMark` replaces
 /// the custom mark (`""` clears it). The SDK derives `OptType` from what is given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkChange {
     /// Which conversation.
     pub conversation: ConversationRef,
     /// Marks to set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub set: Vec<MarkName>,
     /// Marks to clear.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub clear: Vec<MarkName>,
     /// New custom mark (at most 256 bytes; `""` clears it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub custom_mark: Option<String>,
     /// The mark set wanted (instead of `set` / `clear`): a mark set, or its
     /// `StandardMark` bit string (what a mark set's `toJSON` writes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "MarksInput | string"))]
+    #[cfg_attr(
+        all(feature = "js", target_arch = "wasm32"),
+        tsify(optional, type = "MarksInput | string")
+    )]
     pub target: Option<MarksInput>,
 }
 
 /// `markContact`: change marks of conversations (100 per request; the client
 /// splits more into chunks).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkContactRequest {
     /// The owner.
@@ -424,7 +427,7 @@ pub struct MarkContactRequest {
 
 /// Result of `markContact`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MarkContactResult {
     /// Per-conversation outcomes, in request order.
@@ -441,7 +444,7 @@ impl BatchResult for MarkContactResult {
 
 /// `deleteContact`: remove a conversation from a user's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeleteContactRequest {
     /// The owner.
@@ -450,6 +453,6 @@ pub struct DeleteContactRequest {
     pub conversation: ConversationRef,
     /// Also clear the cloud message history (`ClearRamble` 1). Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub clear_ramble: Option<bool>,
 }

@@ -6,28 +6,28 @@ use super::BatchResult;
 
 /// `snsGroupGet`: a user's friend groups.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnsGroupGetRequest {
     /// The owner.
     pub from_account: String,
     /// Also list each group's friends (`NeedFriend` = `Need_Friend_Type_Yes`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub need_friends: Option<bool>,
     /// Only these groups (default: all).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub group_names: Vec<String>,
     /// `LastSequence` of an older API version; omitted unless given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub last_sequence: Option<u32>,
 }
 
 /// A friend group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FriendGroup {
     /// The group's name.
@@ -36,13 +36,13 @@ pub struct FriendGroup {
     pub friend_count: u32,
     /// Its friends' UserIDs (only when `needFriends` was asked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub friends: Option<Vec<String>>,
 }
 
 /// Result of `snsGroupGet`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SnsGroupGetResult {
     /// The friend groups.
@@ -53,7 +53,7 @@ pub struct SnsGroupGetResult {
 
 /// `snsGroupAdd`: create friend groups, optionally putting friends in them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnsGroupAddRequest {
     /// The owner.
@@ -62,13 +62,13 @@ pub struct SnsGroupAddRequest {
     pub group_names: Vec<String>,
     /// Friends to put into the new groups (at most 1000).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
     pub friends: Vec<String>,
 }
 
 /// One friend's outcome in `snsGroupAdd`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FriendOutcome {
     /// The friend's UserID.
@@ -83,7 +83,7 @@ pub struct FriendOutcome {
 
 /// Result of `snsGroupAdd`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SnsGroupAddResult {
     /// The friend-group sequence after the change.
@@ -106,7 +106,7 @@ impl BatchResult for SnsGroupAddResult {
 
 /// `snsGroupDelete`: delete friend groups.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnsGroupDeleteRequest {
     /// The owner.
@@ -117,7 +117,7 @@ pub struct SnsGroupDeleteRequest {
 
 /// Result of `snsGroupDelete`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SnsGroupDeleteResult {
     /// The friend-group sequence after the change.

@@ -16,17 +16,10 @@ use crate::error::Error;
 #[wasm_bindgen(module = "/src/wasm/js/args.js")]
 extern "C" {
     fn tim_keys(o: &JsValue) -> Option<Vec<String>>;
-    fn tim_message(e: &JsValue) -> String;
     fn tim_type_of(v: &JsValue) -> String;
     fn tim_is_tim_error(e: &JsValue) -> bool;
-    fn tim_is_connect_failure(e: &JsValue) -> bool;
     pub(crate) fn tim_on_abort(signal: &JsValue, callback: &js_sys::Function) -> bool;
     pub(crate) fn tim_off_abort(signal: &JsValue, callback: &JsValue);
-}
-
-/// True when a fetch failure says no connection was made (nothing sent).
-pub(crate) fn is_connect_failure(e: &JsValue) -> bool {
-    tim_is_connect_failure(e)
 }
 
 /// True when `e` is a `TimError` (safe on any value).
@@ -34,16 +27,8 @@ pub(crate) fn is_tim_error(e: &JsValue) -> bool {
     tim_is_tim_error(e)
 }
 
-/// `obj[key]`, or `undefined` when reading it throws: for objects the
-/// package made or already checked (an `AbortSignal`, a thenable).
-pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// A safe message for a thrown JS value.
-pub(crate) fn js_message(e: &JsValue) -> String {
-    tim_message(e)
-}
+// Shared with the public `web` module (its fetch transport reads failures too).
+pub(crate) use crate::web::js::{get, js_message};
 
 /// "a number", "null", "an object", ... for error messages.
 pub(crate) fn type_of(v: &JsValue) -> String {

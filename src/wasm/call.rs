@@ -9,12 +9,12 @@ use wasm_bindgen::prelude::*;
 
 use super::args::Opts;
 use super::convert::{throw, throw_caused};
-use super::fetch::{CryptoEntropy, FetchTransport};
-use super::runtime::{abortable, Abort, JsClock};
+use super::runtime::{abortable, Abort};
 use super::signer::JsSigner;
 use crate::chunk::ChunkOptions;
 use crate::client::{CallOptions, CallReport, Client};
 use crate::error::{Error, ErrorKind};
+use crate::web::{CryptoEntropy, FetchTransport, JsClock};
 
 /// The client behind a `TimClient`.
 pub(crate) type Inner = Client<FetchTransport, JsSigner, CryptoEntropy, JsClock>;
@@ -43,7 +43,7 @@ pub(crate) fn call_options_of(o: Option<&Opts>) -> Result<PerCall, Error> {
         None => ChunkOptions::default(),
     };
     let cancel = abort.clone().map(|a| {
-        let f: Rc<dyn Fn() -> bool> = Rc::new(move || a.aborted());
+        let f: std::sync::Arc<dyn Fn() -> bool> = std::sync::Arc::new(move || a.aborted());
         f
     });
     Ok(PerCall {
@@ -110,8 +110,8 @@ pub(crate) fn spawn_call(
         let mut per_call =
             parse_call_options(&options).map_err(|e| throw(&e.at(endpoint, None)))?;
         let job = job.map_err(|e| throw(&e.at(endpoint, None)))?;
-        let report = Rc::new(CallReport::default());
-        per_call.core.report = Some(Rc::clone(&report));
+        let report = std::sync::Arc::new(CallReport::default());
+        per_call.core.report = Some(std::sync::Arc::clone(&report));
         let abort = per_call.abort;
         let js = abortable(abort.as_ref(), endpoint, job(per_call.core))
             .await

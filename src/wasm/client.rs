@@ -1,6 +1,7 @@
 //! The `TimClient` class.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -9,19 +10,19 @@ use wasm_bindgen::prelude::*;
 use super::args::{string_arg, Opts};
 use super::call::{spawn_call, Inner, Job};
 use super::convert::{from_js, throw, to_js_value};
-use super::fetch::{CryptoEntropy, FetchTransport};
 use super::limiter::host_limiter_of;
 use super::list::{ContactGroupItemList, ConversationList};
 use super::observe::JsObserver;
 use super::ratelimit::limiter_of;
-use super::runtime::JsClock;
 use super::signer::JsSigner;
 use crate::api::Command;
-use crate::client::{CallOptions, Client, ClientConfig};
+use crate::client::{CallOptions, Client, ClientConfig, ConfigBuilder};
 use crate::error::Error;
 use crate::ratelimit::{Limiter, RateLimiter as CoreRateLimiter};
 use crate::region::Region;
 use crate::retry::RetryPolicy;
+use crate::web::JsClock;
+use crate::web::{CryptoEntropy, FetchTransport};
 
 /// A client of the Tencent Cloud IM REST admin API (conversations, conversation
 /// groups, marks, friend groups). One method per REST command.
@@ -104,15 +105,18 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
             "crypto.getRandomValues is not available in this runtime",
         ));
     }
-    let config = ClientConfig::new(
-        u64::from(sdk_app_id),
-        &identifier,
-        region,
-        base_url.as_deref(),
-        timeout_ms,
-        allow_insecure,
-    )?;
-    let config = parse_failover(&o.value("failover")?, config, allow_insecure)?;
+    let mut config =
+        ClientConfig::builder(sdk_app_id, identifier).allow_insecure_http(allow_insecure);
+    if let Some(region) = region {
+        config = config.region(region);
+    }
+    if let Some(url) = base_url {
+        config = config.base_url(url);
+    }
+    if let Some(ms) = timeout_ms {
+        config = config.timeout_ms(ms);
+    }
+    let config = parse_failover(&o.value("failover")?, config)?.build()?;
     let retry = parse_retry(&o.value("retry")?)?;
     let limiter = parse_rate_limit(&o.value("rateLimit")?, o.function("onLimiterDown")?)?;
     let cache = o.bool("cacheUserSig")?.unwrap_or(true);
@@ -127,7 +131,7 @@ fn parse_options(options: &JsValue) -> Result<Inner, Error> {
     .with_retry(retry)
     .with_limiter(limiter)
     .with_usersig_cache(cache)
-    .with_observer(observer.map(|o| Rc::new(o) as Rc<dyn crate::client::Observer>)))
+    .with_observer(observer.map(|o| Arc::new(o) as Arc<dyn crate::client::Observer>)))
 }
 
 /// `rateLimit`: absent = the default bucket, `false` = none, a shared
@@ -139,7 +143,7 @@ fn parse_rate_limit(
     on_down: Option<js_sys::Function>,
 ) -> Result<Option<Limiter>, Error> {
     if v.is_undefined() {
-        return Ok(Some(Limiter::Local(Rc::new(CoreRateLimiter::default()))));
+        return Ok(Some(Limiter::Local(Arc::new(CoreRateLimiter::default()))));
     }
     if v.as_bool() == Some(false) {
         return Ok(None);
@@ -163,27 +167,26 @@ fn parse_rate_limit(
         .unwrap_or(crate::limits::CALLS_PER_SECOND);
     let limiter = CoreRateLimiter::try_new(cps, o.u32("burst")?)
         .map_err(|e| Error::invalid(&o.field(e.field().unwrap_or("")), e.message()))?;
-    Ok(Some(Limiter::Local(Rc::new(limiter))))
+    Ok(Some(Limiter::Local(Arc::new(limiter))))
 }
 
 /// `failover`: absent = the region's backup host (none with `baseUrl`),
 /// `false` = none, `{ backupUrl?, coolDownMs? }` to set them.
-fn parse_failover(
-    v: &JsValue,
-    config: ClientConfig,
-    allow_insecure: bool,
-) -> Result<ClientConfig, Error> {
+fn parse_failover(v: &JsValue, mut config: ConfigBuilder) -> Result<ConfigBuilder, Error> {
     if v.is_undefined() || v.as_bool() == Some(true) {
         return Ok(config);
     }
     if v.as_bool() == Some(false) {
-        return config.with_failover(None, None, allow_insecure);
+        return Ok(config.no_failover());
     }
     let o = Opts::required(v, "failover", &["backupUrl", "coolDownMs"])?;
-    let backup = o.string("backupUrl")?;
-    let cool_down = o.u32("coolDownMs")?;
-    let backup = backup.or_else(|| config.backup_url.clone());
-    config.with_failover(backup.as_deref(), cool_down, allow_insecure)
+    if let Some(url) = o.string("backupUrl")? {
+        config = config.backup_url(url);
+    }
+    if let Some(ms) = o.u32("coolDownMs")? {
+        config = config.failover_cool_down_ms(ms);
+    }
+    Ok(config)
 }
 
 fn parse_retry(v: &JsValue) -> Result<RetryPolicy, Error> {
@@ -270,7 +273,7 @@ impl TimClient {
     /// The base URL requests go to.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.inner.config().base_url.clone()
+        self.inner.config().base_url().to_owned()
     }
 
     /// Every conversation of `fromAccount`, fetched page by page as you

@@ -8,8 +8,6 @@
 //! own signal fired, its `timeoutMs` ran out, or the call was dropped (as
 //! the fetch's signal is).
 
-use std::rc::Rc;
-
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -127,7 +125,7 @@ pub(crate) fn host_limiter_of(
         on_down,
     };
     Ok(Some(Limiter::Host(HostPacing::new(
-        Rc::new(host),
+        std::sync::Arc::new(host),
         when_down,
     ))))
 }

@@ -18,7 +18,6 @@ mod bulk;
 mod call;
 mod client;
 mod convert;
-mod fetch;
 mod limiter;
 mod list;
 mod marks_in;

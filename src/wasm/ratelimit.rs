@@ -1,7 +1,7 @@
 //! The shareable `RateLimiter` class.
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::sync::{Arc, Weak};
 
 use wasm_bindgen::prelude::*;
 
@@ -30,7 +30,7 @@ const ID_KEY: &str = "__timRateLimiterId";
 /// ```
 #[wasm_bindgen]
 pub struct RateLimiter {
-    inner: Rc<Core>,
+    inner: Arc<Core>,
     id: u32,
 }
 
@@ -56,13 +56,13 @@ impl RateLimiter {
                 .unwrap_or(crate::limits::CALLS_PER_SECOND);
             Core::try_new(cps, o.u32("burst")?)
         };
-        let inner = Rc::new(read().map_err(|e| throw(&e))?);
+        let inner = Arc::new(read().map_err(|e| throw(&e))?);
         let id = NEXT_ID.with(|n| {
             let id = n.get();
             n.set(id.wrapping_add(1));
             id
         });
-        REGISTRY.with(|r| r.borrow_mut().push((id, Rc::downgrade(&inner))));
+        REGISTRY.with(|r| r.borrow_mut().push((id, Arc::downgrade(&inner))));
         Ok(RateLimiter { inner, id })
     }
 
@@ -86,7 +86,7 @@ impl Drop for RateLimiter {
 }
 
 /// The shared limiter behind a JS `RateLimiter`, `None` if `v` is not one.
-pub(crate) fn limiter_of(v: &JsValue) -> Result<Option<Rc<Core>>, Error> {
+pub(crate) fn limiter_of(v: &JsValue) -> Result<Option<Arc<Core>>, Error> {
     if !v.is_object() {
         return Ok(None);
     }

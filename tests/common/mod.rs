@@ -16,6 +16,8 @@ use tim_contacts::transport::{
 use tim_emulator::{seedgen, usersig, Config, Running};
 
 pub const APPID: u64 = 1_400_000_000;
+/// [`APPID`] as the client takes it.
+pub const APP_ID: u32 = APPID as u32;
 pub const ADMIN: &str = "administrator";
 
 // ------------------------------------------------------------- host parts
@@ -207,4 +209,34 @@ pub fn requests(running: &Running, endpoint: &str) -> u64 {
     control(running, "GET", "requests", None)[endpoint]
         .as_u64()
         .unwrap_or(0)
+}
+
+// --------------------------------------- thread-safe stand-ins for hooks
+
+/// A `RefCell` look-alike over a `Mutex`, for hooks the client stores
+/// (observers, host limiters: `Send + Sync` natively).
+#[derive(Default, Debug)]
+pub struct Shared<T>(std::sync::Mutex<T>);
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared(std::sync::Mutex::new(value))
+    }
+    pub fn borrow(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0.lock().unwrap()
+    }
+    pub fn borrow_mut(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0.lock().unwrap()
+    }
+}
+
+/// A `Cell<u64>` look-alike over an atomic.
+#[derive(Default, Debug)]
+pub struct Count(std::sync::atomic::AtomicU64);
+impl Count {
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+    pub fn set(&self, v: u64) {
+        self.0.store(v, std::sync::atomic::Ordering::SeqCst);
+    }
 }

@@ -1,4 +1,4 @@
-//! A [`Transport`] over `fetch`: the global one (a `Request` built by
+//! [`FetchTransport`], a [`Transport`] over `fetch`: the global one (a `Request` built by
 //! gloo-net, sent with `globalThis.fetch`, so browsers, workers, Node and
 //! Deno all work) or one the caller passes in. The response and its body come
 //! back as one promise (`tim_fetch_read`): one await per request in the wasm.
@@ -11,8 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::args::is_connect_failure;
-use super::convert::js_message;
+use super::js::{get, is_connect_failure, js_message};
 use crate::transport::{
     Entropy, HttpRequest, HttpResponse, Transport, TransportError, CONTENT_TYPE,
 };
@@ -53,8 +52,11 @@ extern "C" {
     fn get_random_values(buf: &js_sys::Uint32Array) -> Result<JsValue, JsValue>;
 }
 
-/// `fetch`-based transport.
-pub(crate) struct FetchTransport {
+/// The `fetch`-based transport of the npm package: a timeout per request
+/// (`HttpRequest::timeout_ms`, through an `AbortController`), and dropping the
+/// `send` future aborts the request in flight. Works in browsers, workers,
+/// Node and Deno.
+pub struct FetchTransport {
     custom: Option<js_sys::Function>,
     /// What the last failed requests threw, by their `random`: the `cause`
     /// of the call's `TimError` (the core's errors are plain data). Bounded:
@@ -74,15 +76,33 @@ fn random_of(url: &str) -> Option<u32> {
         .and_then(|r| r.parse().ok())
 }
 
+impl Default for FetchTransport {
+    fn default() -> Self {
+        FetchTransport::new(None)
+    }
+}
+
+impl std::fmt::Debug for FetchTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchTransport")
+            .field("custom_fetch", &self.custom.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl FetchTransport {
-    pub(crate) fn new(custom: Option<js_sys::Function>) -> Self {
+    /// Sends with `globalThis.fetch` (looked up at each request), or with
+    /// `custom`, called as `custom(url, { method, headers, body, signal })`.
+    pub fn new(custom: Option<js_sys::Function>) -> Self {
         FetchTransport {
             custom,
             causes: RefCell::new(Vec::new()),
         }
     }
 
-    /// What the request with this `random` threw, once.
+    /// What the request with this `random` threw, once (the `cause` of the
+    /// npm package's errors).
+    #[cfg_attr(not(feature = "js"), allow(dead_code))]
     pub(crate) fn take_cause(&self, random: u32) -> Option<JsValue> {
         let mut causes = self.causes.borrow_mut();
         let i = causes.iter().position(|(r, _)| *r == random)?;
@@ -192,9 +212,9 @@ impl Transport for FetchTransport {
 /// `fetch failed` says which: `fetch failed (ECONNREFUSED)`.
 fn describe(e: &JsValue) -> String {
     let message = js_message(e);
-    let cause = super::args::get(e, "cause");
+    let cause = get(e, "cause");
     let code = if cause.is_object() {
-        super::args::get(&cause, "code").as_string()
+        get(&cause, "code").as_string()
     } else {
         None
     };
@@ -209,7 +229,7 @@ fn describe(e: &JsValue) -> String {
 /// Draws 64 values per call into a buffer: one `getRandomValues` costs
 /// microseconds in Node (bench/overhead), about as much as a whole small page.
 #[derive(Default)]
-pub(crate) struct CryptoEntropy {
+pub struct CryptoEntropy {
     buffer: RefCell<Vec<u32>>,
 }
 
@@ -217,8 +237,14 @@ const ENTROPY_BATCH: u32 = 64;
 
 impl CryptoEntropy {
     /// Checks that `crypto.getRandomValues` works here.
-    pub(crate) fn available() -> bool {
+    pub fn available() -> bool {
         get_random_values(&js_sys::Uint32Array::new_with_length(1)).is_ok()
+    }
+}
+
+impl std::fmt::Debug for CryptoEntropy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CryptoEntropy")
     }
 }
 
