@@ -62,7 +62,7 @@ mod tests {
                 })
                 .collect();
             let mut want = v.clone();
-            want.sort_by(|a, b| a.0.cmp(&b.0));
+            want.sort_by_key(|a| a.0);
             assert_eq!(sort_with(v, &|a, b| a.0.cmp(&b.0)), want, "len {len}");
         }
     }
