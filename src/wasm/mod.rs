@@ -174,7 +174,7 @@ fn key_options(o: &args::Opts) -> Result<(u32, String, String), crate::Error> {
 
 /// False in the size build (`index.web.js`: browsers, bundlers, workers), which
 /// `scripts/build` compiles with `TIM_CONTACTS_NO_MINTING` set: SecretKey
-/// minting is left out of what a browser loads (issue 20, 5.8 KB gzip), where
+/// minting is left out of what a browser loads (issue 20, 5.4 KB gzip), where
 /// the SecretKey must never be. Node (`index.node.js`) and Deno
 /// (`index.deno.js`), server runtimes, load the speed build, which mints.
 const MINTING: bool = option_env!("TIM_CONTACTS_NO_MINTING").is_none();
