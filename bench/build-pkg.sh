@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package into bench/.out/pkg with the same steps as scripts/build
-# (release wasm -> wasm-bindgen --target web -> npm wasm-opt -Oz --converge, the same for the Node
+# (release wasm -> wasm-bindgen --target web -> npm wasm-opt --flatten --rereloop -Os -Os --converge, the same for the Node
 # build at opt-level 3 with -O3 -> pkg-template/*), but without its size gate
 # (bench/size.mjs reports the budget instead), and keeps the un-optimised wasm-bindgen
 # output in bench/.out/bindgen/ (and bindgen-node/) for twiggy and profiles. Also builds
@@ -13,21 +13,22 @@ say() { printf 'bench/build-pkg: %s\n' "$*"; }
 [ -x "$WASM_OPT" ] || { echo "bench/build-pkg: $WASM_OPT missing: run scripts/setup" >&2; exit 1; }
 
 say "cargo build --release --target wasm32-unknown-unknown -p tim-contacts --features js"
-cargo build -q --release --target wasm32-unknown-unknown -p tim-contacts --features js
+# Without SecretKey minting, as scripts/build (issue 20).
+TIM_CONTACTS_NO_MINTING=1 cargo build -q --release --target wasm32-unknown-unknown -p tim-contacts --features js
 rm -rf "$OUT/pkg" "$OUT/bindgen"
 mkdir -p "$OUT/pkg" "$OUT/bindgen"
 say "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$OUT/bindgen" --out-name tim_contacts \
   target/wasm32-unknown-unknown/release/tim_contacts.wasm
 cp -r "$OUT"/bindgen/. "$OUT/pkg/"
-say "wasm-opt -Oz --converge"
-"$WASM_OPT" -Oz --converge --strip-debug --strip-producers \
+say "wasm-opt --flatten --rereloop -Os -Os --converge (as scripts/build)"
+"$WASM_OPT" --flatten --rereloop -Os -Os --converge --strip-debug --strip-producers \
   --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   -o "$OUT/pkg/tim_contacts_bg.wasm" "$OUT/bindgen/tim_contacts_bg.wasm"
 # The Node build (opt-level 3), as scripts/build makes it.
-say "cargo build --profile release-node --target wasm32-unknown-unknown -p tim-contacts"
-cargo build -q --profile release-node --target wasm32-unknown-unknown -p tim-contacts
+say "cargo build --profile release-node --target wasm32-unknown-unknown -p tim-contacts --features js"
+cargo build -q --profile release-node --target wasm32-unknown-unknown -p tim-contacts --features js
 rm -rf "$OUT/bindgen-node"
 wasm-bindgen --target web --out-dir "$OUT/bindgen-node" --out-name tim_contacts_node \
   target/wasm32-unknown-unknown/release-node/tim_contacts.wasm
@@ -37,6 +38,11 @@ say "wasm-opt -O3 (Node build)"
   --enable-sign-ext --enable-mutable-globals --enable-multivalue \
   -o "$OUT/pkg/tim_contacts_node_bg.wasm" "$OUT/bindgen-node/tim_contacts_node_bg.wasm"
 cp "$OUT/bindgen-node/tim_contacts_node.js" "$OUT/bindgen-node/tim_contacts_node.d.ts" "$OUT/pkg/"
+# The glue and snippets minified as scripts/build does.
+while IFS= read -r js; do
+  tests/js/node_modules/.bin/esbuild "$js" --minify-whitespace --minify-syntax --log-level=error --outfile="$js.min" || { echo "bench/build-pkg: esbuild failed on $js" >&2; exit 1; }
+  mv "$js.min" "$js"
+done < <(printf '%s\n' "$OUT/pkg/tim_contacts.js" "$OUT/pkg/tim_contacts_node.js"; find "$OUT/pkg/snippets" -name '*.js')
 cp pkg-template/* "$OUT/pkg/"
 rm -f "$OUT/pkg/.gitignore"
 node --input-type=module -e '

@@ -2,7 +2,7 @@
 // where the wasm bytes go, per crate, from `twiggy top` over the un-optimised wasm-bindgen output
 // (which still has its name section), attributed by symbol-name prefix.
 // Exits 1 when over the enforced budget of scripts/build (after printing everything).
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import os from "node:os";
@@ -10,10 +10,10 @@ import path from "node:path";
 import { BENCH_DIR, pkgDir, printRatios } from "./lib/harness.mjs";
 
 // Budget: gzip -9 bytes of what a browser loads: the size build's .wasm, its glue
-// (tim_contacts.js) and index.web.js.
+// (tim_contacts.js), index.web.js and snippets/*.js (issue 20; each file gzipped alone, as served).
 // The goal the project set itself; the enforced budget (the line that must not
 // be crossed while the goal is not met) lives in scripts/build and is read here.
-const BUDGET_GZIP_BYTES = 150 * 1024;
+const BUDGET_GZIP_BYTES = 140 * 1024;
 const ENFORCED_GZIP_BYTES = (() => {
   const m = readFileSync(new URL("../scripts/build", import.meta.url), "utf8").match(/BUDGET_GZIP_BYTES=\$\(\((\d+) \* 1024\)\)/);
   return m ? Number(m[1]) * 1024 : BUDGET_GZIP_BYTES;
@@ -31,7 +31,10 @@ const sizes = (files) =>
     const br = brotliCompressSync(buf, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }).length;
     return { f, raw: buf.length, gz: gzipSync(buf, { level: 9 }).length, br };
   });
-const rows = sizes(["tim_contacts_bg.wasm", "tim_contacts.js", "index.web.js"]);
+const snippets = existsSync(path.join(PKG, "snippets"))
+  ? readdirSync(path.join(PKG, "snippets"), { recursive: true }).filter((f) => String(f).endsWith(".js")).map((f) => path.join("snippets", String(f)))
+  : [];
+const rows = sizes(["tim_contacts_bg.wasm", "tim_contacts.js", "index.web.js", ...snippets]);
 const nodeRows = sizes(["tim_contacts_node_bg.wasm", "tim_contacts_node.js", "index.node.js"]);
 console.log(`package ${PKG}`);
 console.log(`  ${"file".padEnd(26)} ${"raw".padStart(10)} ${"gzip -9".padStart(10)}`);

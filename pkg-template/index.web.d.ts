@@ -1,2 +1,2 @@
-// Types of the browser/Deno entry: the public API (index.d.ts, made by scripts/lib/public-dts.mjs).
+// Types of the browser entry: the public API (index.d.ts, made by scripts/lib/public-dts.mjs).
 export * from "./index.js";

@@ -1,5 +1,6 @@
-// Browser, Deno and bundler entry: fetch and instantiate the .wasm next to this
-// file (top-level await), then re-export the API.
+// Browser and bundler entry: fetch and instantiate the .wasm next to this file
+// (top-level await), then re-export the API. The size build, without SecretKey
+// minting (genUserSig / verifyUserSig throw); Deno gets index.deno.js.
 import init from "./tim_contacts.js";
 
 await init({ module_or_path: new URL("./tim_contacts_bg.wasm", import.meta.url) });

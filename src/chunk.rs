@@ -87,8 +87,8 @@ pub(crate) async fn run_bounded<F: Future>(futs: Vec<F>, limit: usize) -> Vec<F:
 }
 
 /// `(conversation, index)` pairs sorted, one per conversation: its lowest index.
-fn first_of(mut list: Vec<(&ConversationRef, usize)>) -> Vec<(&ConversationRef, usize)> {
-    list.sort_unstable();
+fn first_of(list: Vec<(&ConversationRef, usize)>) -> Vec<(&ConversationRef, usize)> {
+    let mut list = crate::bulk::sort::sort_with(list, &|a, b| a.cmp(b));
     list.dedup_by(|later, first| later.0 == first.0);
     list
 }
@@ -115,13 +115,13 @@ pub(crate) fn order_like_input(
             at[n] = pos[k].1;
         }
     }
-    let mut keyed: Vec<(usize, usize, ContactData)> = items
+    let keyed: Vec<(usize, usize, ContactData)> = items
         .into_iter()
         .enumerate()
         .filter(|&(n, _)| keep[n])
         .map(|(n, d)| (at[n], n, d))
         .collect();
-    keyed.sort_by_key(|&(p, n, _)| (p, n));
+    let keyed = crate::bulk::sort::sort_with(keyed, &|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     keyed.into_iter().map(|(_, _, d)| d).collect()
 }
 

@@ -77,10 +77,9 @@ export class MinimalClient {
     return {
       items: (j.SessionItem ?? []).map((it) => {
         const out = { conversation: conversationOf(it), msgTime: it.MsgTime, pinned: it.TopFlag === 1 };
-        if (it.StandardMark !== undefined) {
-          out.standardMark = it.StandardMark;
-          out.marks = decodeStandardMark(it.StandardMark);
-        }
+        // The SDK's Conversation always has `marks` (no marks = all false).
+        if (it.StandardMark !== undefined) out.standardMark = it.StandardMark;
+        out.marks = decodeStandardMark(it.StandardMark ?? "");
         if (it.CustomMark) out.customMark = it.CustomMark;
         out.groupIds = it.ContactGroupId ?? [];
         return out;

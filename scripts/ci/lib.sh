@@ -76,7 +76,7 @@ ci_need_setup() {
 # that reads pkg/ names scripts/ci/build when it is missing, and warns when sources are newer.
 ci_need_pkg() {
   local f
-  for f in pkg/package.json pkg/index.node.js pkg/index.web.js pkg/index.d.ts pkg/index.web.d.ts \
+  for f in pkg/package.json pkg/index.node.js pkg/index.web.js pkg/index.deno.js pkg/index.d.ts pkg/index.web.d.ts \
     pkg/tim_contacts_bg.wasm pkg/tim_contacts_node_bg.wasm; do
     [ -f "$f" ] || ci_die "$f missing: run scripts/ci/build (./scripts/build) first"
   done

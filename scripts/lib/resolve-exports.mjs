@@ -24,7 +24,7 @@ export function resolve(exportsMap, conditions) {
 const CONSUMERS = [
   ["Node (import)", ["node", "import", "node-addons"], "./index.node.js"],
   ["Node (require)", ["node", "require", "module-sync", "node-addons"], "./index.node.js"],
-  ["Deno (npm packages)", ["deno", "node", "import"], "./index.web.js"],
+  ["Deno (npm packages)", ["deno", "node", "import"], "./index.deno.js"],
   ["Vite / Rollup (browser)", ["import", "module", "browser", "production"], "./index.web.js"],
   ["webpack (target web)", ["import", "module", "webpack", "browser", "production"], "./index.web.js"],
   ["esbuild (platform browser)", ["import", "browser", "module"], "./index.web.js"],

@@ -798,15 +798,14 @@ impl MarkName {
     }
 }
 
+/// The distinct bits of `names`, ascending (a bit set, not a sort: mark bits
+/// are 0..=63).
 fn mark_bits(names: &[MarkName], field: &str) -> Result<Vec<u8>, Error> {
-    let mut bits: Vec<u8> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| n.bit(&format!("{field}[{i}]")))
-        .collect::<Result<_, _>>()?;
-    bits.sort_unstable();
-    bits.dedup();
-    Ok(bits)
+    let mut set = 0u64;
+    for (i, n) in names.iter().enumerate() {
+        set |= 1u64 << (n.bit(&format!("{field}[{i}]"))? & 63);
+    }
+    Ok((0..64u8).filter(|b| set >> b & 1 == 1).collect())
 }
 
 impl Command for MarkContactRequest {

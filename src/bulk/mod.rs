@@ -15,7 +15,7 @@
 pub mod engine;
 pub mod plan;
 pub mod snapshot;
-mod sort;
+pub(crate) mod sort;
 mod state;
 
 pub use engine::{

@@ -105,8 +105,7 @@ pub fn plan_changes(
     let mut unchanged = vec![false; req.items.len()];
     // Sorted lists and binary search (no hash table in the wasm); `targets`
     // is in item order already.
-    let mut current = current;
-    current.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let current = crate::bulk::sort::sort_with(current, &|a, b| a.0.cmp(&b.0));
     for (i, item) in req.items.iter().enumerate() {
         let mut item = item.clone();
         if let Ok(t) = targets.binary_search_by_key(&i, |&(j, _)| j) {

@@ -30,6 +30,12 @@ use wasm_bindgen::prelude::*;
 
 use convert::{from_js, small_to_js, throw, to_js};
 
+/// The allocator of the npm package: talc, 2.4 KB gzip smaller than std's
+/// dlmalloc in the size build (issue 20), no `unsafe` here. Only the JS layer
+/// sets it, so a Rust program using the crate keeps its own choice.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Installs the panic hook once, when the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -165,13 +171,36 @@ fn key_options(o: &args::Opts) -> Result<(u32, String, String), crate::Error> {
     Ok((sdk_app_id, string("secretKey")?, string("identifier")?))
 }
 
+/// False in the size build (`index.web.js`: browsers, bundlers, workers), which
+/// `scripts/build` compiles with `TIM_CONTACTS_NO_MINTING` set: SecretKey
+/// minting is left out of what a browser loads (issue 20, 5.4 KB gzip), where
+/// the SecretKey must never be. Node (`index.node.js`) and Deno
+/// (`index.deno.js`), server runtimes, load the speed build, which mints.
+const MINTING: bool = option_env!("TIM_CONTACTS_NO_MINTING").is_none();
+
+/// Refuses `genUserSig` / `verifyUserSig` in a build without minting (the
+/// options are read first, so a misspelt key is still named).
+fn minting_here(what: &str) -> Result<(), crate::Error> {
+    if MINTING {
+        return Ok(());
+    }
+    Err(crate::Error::invalid(
+        "dangerouslyAllowBrowser",
+        format!(
+            "{what} is not in the browser build (index.web.js): the SecretKey must stay on a \
+             server; mint UserSigs in Node or Deno and hand them to the browser"
+        ),
+    ))
+}
+
 fn now_s() -> u32 {
     (js_sys::Date::now() / 1000.0) as u32
 }
 
 /// Mints a TLSSigAPIv2 UserSig with the app's SecretKey, for Node and Deno
-/// scripts (and tests). Refuses to run in a browser, where the SecretKey
-/// would be exposed, unless `dangerouslyAllowBrowser: true`.
+/// scripts (and tests). Not in the browser build (`index.web.js`), where the
+/// SecretKey would be exposed: there it always throws. The Node build loaded
+/// into a browser refuses too, unless `dangerouslyAllowBrowser: true`.
 ///
 /// @example
 /// ```js
@@ -179,13 +208,14 @@ fn now_s() -> u32 {
 ///   userSig: (id) => genUserSig({ sdkAppId, secretKey: process.env.TIM_KEY, identifier: id }) });
 /// ```
 /// @throws {TimError} `kind: "invalid_input"` for a missing option, or
-/// `field: "dangerouslyAllowBrowser"` in a browser.
+/// `field: "dangerouslyAllowBrowser"` in a browser (always with `index.web.js`).
 #[wasm_bindgen(js_name = genUserSig)]
 pub fn gen_user_sig(
     #[wasm_bindgen(unchecked_param_type = "GenUserSigOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
     let read = || -> Result<String, crate::Error> {
         let o = args::Opts::required(&options, "options", GEN_KEYS)?;
+        minting_here("genUserSig")?;
         let (sdk_app_id, key, identifier) = key_options(&o)?;
         let expire = o.u32("expire")?.unwrap_or(crate::usersig::DEFAULT_EXPIRE_S);
         let time = o.u32("time")?.unwrap_or_else(now_s);
@@ -202,7 +232,7 @@ pub fn gen_user_sig(
 
 /// Verifies a UserSig the way the server does (key, app, identifier,
 /// expiry at `now`, Unix seconds, default the current time). Same browser
-/// rule as `genUserSig`.
+/// rule as `genUserSig` (not in the browser build).
 ///
 /// @throws {TimError} `kind: "invalid_input"`, `field: "userSig"`, `code`
 /// = the server's code for the failure (70001 expired, 70009 wrong key, ...).
@@ -212,6 +242,7 @@ pub fn verify_user_sig(
 ) -> Result<JsValue, JsValue> {
     let read = || -> Result<_, crate::Error> {
         let o = args::Opts::required(&options, "options", VERIFY_KEYS)?;
+        minting_here("verifyUserSig")?;
         let (sdk_app_id, key, identifier) = key_options(&o)?;
         let usersig = o
             .string("userSig")?

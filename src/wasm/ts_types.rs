@@ -236,7 +236,7 @@ export interface GenUserSigOptions {
   expire?: number;
   /** Issue time, Unix seconds (default now). */
   time?: number;
-  /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
+  /** Allow the Node build, loaded into a browser, to run there (demos only); the browser build (`index.web.js`) has no minting at all. */
   dangerouslyAllowBrowser?: boolean;
 }
 
@@ -252,7 +252,7 @@ export interface VerifyUserSigOptions {
   identifier: string;
   /** Check expiry at this Unix time in seconds (default now). */
   now?: number;
-  /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
+  /** Allow the Node build, loaded into a browser, to run there (demos only); the browser build (`index.web.js`) has no minting at all. */
   dangerouslyAllowBrowser?: boolean;
 }
 

@@ -231,7 +231,7 @@ export interface GenUserSigOptions {
     expire?: number | undefined;
     /** Issue time, Unix seconds (default now). */
     time?: number | undefined;
-    /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
+    /** Allow the Node build, loaded into a browser, to run there (demos only); the browser build (`index.web.js`) has no minting at all. */
     dangerouslyAllowBrowser?: boolean | undefined;
 }
 
@@ -247,7 +247,7 @@ export interface VerifyUserSigOptions {
     identifier: string;
     /** Check expiry at this Unix time in seconds (default now). */
     now?: number | undefined;
-    /** Allow running in a browser, where the SecretKey would be exposed (demos only). */
+    /** Allow the Node build, loaded into a browser, to run there (demos only); the browser build (`index.web.js`) has no minting at all. */
     dangerouslyAllowBrowser?: boolean | undefined;
 }
 
@@ -1811,8 +1811,9 @@ export function encodeStandardMarks(marks: (MarksInput | string)[]): string[];
 
 /**
  * Mints a TLSSigAPIv2 UserSig with the app's SecretKey, for Node and Deno
- * scripts (and tests). Refuses to run in a browser, where the SecretKey
- * would be exposed, unless `dangerouslyAllowBrowser: true`.
+ * scripts (and tests). Not in the browser build (`index.web.js`), where the
+ * SecretKey would be exposed: there it always throws. The Node build loaded
+ * into a browser refuses too, unless `dangerouslyAllowBrowser: true`.
  *
  * @example
  * ```js
@@ -1820,7 +1821,7 @@ export function encodeStandardMarks(marks: (MarksInput | string)[]): string[];
  *   userSig: (id) => genUserSig({ sdkAppId, secretKey: process.env.TIM_KEY, identifier: id }) });
  * ```
  * @throws {TimError} `kind: "invalid_input"` for a missing option, or
- * `field: "dangerouslyAllowBrowser"` in a browser.
+ * `field: "dangerouslyAllowBrowser"` in a browser (always with `index.web.js`).
  */
 export function genUserSig(options: GenUserSigOptions): string;
 
@@ -1872,7 +1873,7 @@ export function validateSnapshot(snapshot: unknown): Snapshot;
 /**
  * Verifies a UserSig the way the server does (key, app, identifier,
  * expiry at `now`, Unix seconds, default the current time). Same browser
- * rule as `genUserSig`.
+ * rule as `genUserSig` (not in the browser build).
  *
  * @throws {TimError} `kind: "invalid_input"`, `field: "userSig"`, `code`
  * = the server's code for the failure (70001 expired, 70009 wrong key, ...).

@@ -1,5 +1,5 @@
-// Runs the shared suite in Deno against the built package (pkg/index.web.js,
-// the entry the "deno" export condition selects).
+// Runs the shared suite in Deno against the built package (pkg/index.deno.js,
+// the entry the "deno" export condition selects: the full build, with minting).
 // Usage: deno run --allow-read --allow-net --allow-env --allow-run tests/js/run-deno.mjs [filter]
 // (TIM_EMULATOR=inprocess for the in-process emulator, lib/inprocess.mjs)
 import { runAll } from "./suite/index.mjs";
@@ -20,7 +20,7 @@ try {
     emulator = await startEmulator();
     emulatorUrl = emulator.url;
   }
-  const pkg = await import("../../pkg/index.web.js");
+  const pkg = await import("../../pkg/index.deno.js");
   const { passed, failed } = await runAll({
     pkg,
     emulatorUrl,

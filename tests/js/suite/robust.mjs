@@ -186,11 +186,18 @@ export default function register(test, ctx) {
     assert.deepEqual(failed, [], "no call throttled");
   });
 
-  test("robust: genUserSig refuses to run in a browser unless dangerouslyAllowBrowser", async () => {
+  test("robust: genUserSig is not in the browser build (index.web.js); Node and Deno mint", async () => {
     const opts = { sdkAppId: SDKAPPID, secretKey: "k", identifier: ADMIN };
     if (inBrowser) {
-      assert.throws(() => genUserSig(opts), (e) => assert.equal(e.field, "dangerouslyAllowBrowser"));
-      assert.equal(typeof genUserSig({ ...opts, dangerouslyAllowBrowser: true }), "string");
+      // Issue 20: the browser build has no minting at all, dangerouslyAllowBrowser or not.
+      for (const o of [opts, { ...opts, dangerouslyAllowBrowser: true }]) {
+        assert.throws(() => genUserSig(o), (e) => {
+          assert.equal(e.kind, "invalid_input");
+          assert.equal(e.field, "dangerouslyAllowBrowser");
+          assert.match(e.message, /not in the browser build/);
+          return true;
+        });
+      }
     } else {
       assert.equal(typeof genUserSig(opts), "string");
     }

@@ -650,8 +650,10 @@ export default function register(test, ctx) {
 
   const conv = [{ type: "c2c", userId: "bob" }, { type: "group", groupId: "@TGS#1AAAAAAAA" }];
   const callOptions = { timeoutMs: 2000, concurrency: 1, signal: live("new AbortController().signal", () => new AbortController().signal) };
-  let genSig;
-  const userSigFor = () => (genSig ??= pkg.genUserSig({ sdkAppId: SDKAPPID, secretKey: "surface-secret", identifier: ADMIN, expire: 86400, time: 1700000000, dangerouslyAllowBrowser: true }));
+  // genUserSig({ sdkAppId: SDKAPPID, secretKey: "surface-secret", identifier: ADMIN, expire: 86400,
+  // time: 1700000000 }), minted once in Node (deterministic): the browser build cannot mint (issue 20).
+  const SURFACE_SIG = "eAEBrgBR-3siVExTLnZlciI6IjIuMCIsIlRMUy5pZGVudGlmaWVyIjoiYWRtaW5pc3RyYXRvciIsIlRMUy5zZGthcHBpZCI6MTQwMDAwMDAwMCwiVExTLnRpbWUiOjE3MDAwMDAwMDAsIlRMUy5leHBpcmUiOjg2NDAwLCJUTFMuc2lnIjoiL1htZDVBSk42SkVyRkwvdTNCM3gvN2ZSMFZTZFN5djhWT2o3c1dKeVVXND0ifZO5MzI_";
+  const userSigFor = () => SURFACE_SIG;
   const templates = {
     decodeStandardMark: () => ["101"],
     decodeStandardMarks: () => [["1", "", "10"]],

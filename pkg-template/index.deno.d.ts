@@ -1,0 +1,2 @@
+// Types of the Deno entry: the public API (index.d.ts, made by scripts/lib/public-dts.mjs).
+export * from "./index.js";
