@@ -784,3 +784,52 @@ fn errors_say_whether_a_later_call_may_succeed() {
     assert_eq!(e.code(), Some(51009));
     assert!(!e.is_retryable());
 }
+
+/// A plain client (no clock) cannot back off or pace: a back-off policy or a local rate
+/// limiter set on it makes every call an `invalid_input` naming the setting, with nothing
+/// sent; a policy without delays and the plain defaults still work.
+#[test]
+fn a_client_without_a_clock_refuses_back_off_and_pacing_it_cannot_do() {
+    let running = start(big_seed(3), |_| {});
+    let sig = signer();
+    let plain = || {
+        Client::new(
+            config(&running),
+            Tcp,
+            RcSigner(sig.clone()),
+            Counter(Cell::new(1)),
+        )
+    };
+    let get = GetContactGroupRequest {
+        from_account: "user_0001".into(),
+        start_index: None,
+    };
+    let endpoint = "v4/recentcontact/get_contact_group";
+    let before = requests(&running, endpoint);
+    let e = block_on(plain().with_retry(RetryPolicy::default()).execute(&get)).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::InvalidInput, Some("retry")),
+        "{e}"
+    );
+    let limiter = Arc::new(RateLimiter::default());
+    let e = block_on(plain().with_rate_limiter(Some(limiter)).execute(&get)).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::InvalidInput, Some("rate_limiter")),
+        "{e}"
+    );
+    assert_eq!(requests(&running, endpoint), before, "nothing was sent");
+    // no delays asked for: retries at once are what the caller chose
+    let at_once = RetryPolicy {
+        max_attempts: 3,
+        base_delay_ms: 0,
+        ..RetryPolicy::default()
+    };
+    script(&running, &["http502"]);
+    assert!(block_on(plain().with_retry(at_once).execute(&get)).is_ok());
+    assert!(block_on(plain().execute(&get)).is_ok());
+    // with a clock, the same settings are the robust defaults
+    let (c, _clock) = fake_client(&running, &sig);
+    assert!(block_on(c.with_retry(RetryPolicy::default()).execute(&get)).is_ok());
+}

@@ -65,6 +65,7 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         opts: &CallOptions,
         parse: &mut Parse<'_>,
     ) -> Result<(), Error> {
+        self.clock_for_settings()?;
         let mut host = None;
         self.attempts(endpoint, idempotent, body, opts, parse, &mut host)
             .await
@@ -72,6 +73,34 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
                 let retryable = retry::may_succeed_later(&self.retry, &e, idempotent);
                 e.with_retryable(retryable).with_host(host)
             })
+    }
+
+    /// A client whose clock does not keep time ([`crate::transport::NoClock`], a plain
+    /// [`Client::new`]) can neither back off nor pace: a retry policy with back-off or a
+    /// local rate limiter set on it would retry at once and never wait, silently. Such a
+    /// call is refused before anything is sent, naming the setting (give the client a clock
+    /// with [`Client::with_clock`], or use `native::client` / `web::client`). A policy
+    /// without delays (`base_delay_ms: 0`) and a host limiter (it waits by itself) are fine.
+    fn clock_for_settings(&self) -> Result<(), Error> {
+        if self.clock.keeps_time() {
+            return Ok(());
+        }
+        if self.retry.max_attempts > 1 && self.retry.base_delay_ms > 0 {
+            return Err(Error::invalid(
+                "retry",
+                "a retry policy with back-off needs a clock: this client has none \
+                 (Client::with_clock, or native::client / web::client), so its retries \
+                 would go again at once",
+            ));
+        }
+        if matches!(self.limiter, Some(Limiter::Local(_))) {
+            return Err(Error::invalid(
+                "rate_limiter",
+                "a rate limiter needs a clock to wait: this client has none \
+                 (Client::with_clock, or native::client / web::client), so nothing would be paced",
+            ));
+        }
+        Ok(())
     }
 
     /// The loop of [`Client::run`]; `host` ends as the last request's host.

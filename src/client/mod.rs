@@ -42,7 +42,9 @@ pub use options::{CallOptions, CallReport};
 ///
 /// [`Client::new`] makes a plain client from any parts: one attempt per call (plus one
 /// re-signed resend after a 70001 / 70052 UserSig answer), the signer
-/// asked on every call, no pacing. [`Client::with_clock`] turns on the robust
+/// asked on every call, no pacing; setting a back-off policy or a rate limiter
+/// on it without a clock is refused at the first call (`invalid_input`), never
+/// silently ignored. [`Client::with_clock`] turns on the robust
 /// defaults: retries ([`RetryPolicy::default`]), a rate limiter of 200 calls/s
 /// per endpoint, and the UserSig cache; `with_retry`, `with_rate_limiter`
 /// (or `with_host_limiter`, pacing shared beyond this process) and
@@ -114,15 +116,19 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
     }
 
     /// Sets the retry policy. Back-off needs a clock: on a plain client
-    /// ([`NoClock`]) retries go again at once (give it one with
-    /// [`Client::with_clock`]).
+    /// ([`NoClock`]) a policy with delays makes every call fail with
+    /// `invalid_input` naming `retry`, nothing sent, instead of retrying at
+    /// once (give it one with [`Client::with_clock`]; `base_delay_ms: 0` asks
+    /// for retries at once and is allowed).
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
     }
 
     /// Sets (or, with `None`, removes) the rate limiter; share one `Arc`
-    /// between clients of the same app to pace them together.
+    /// between clients of the same app to pace them together. Pacing needs a
+    /// clock: on a plain client ([`NoClock`]) every call fails with
+    /// `invalid_input` naming `rate_limiter` rather than going unpaced.
     pub fn with_rate_limiter(mut self, limiter: Option<Arc<RateLimiter>>) -> Self {
         self.limiter = limiter.map(Limiter::Local);
         self
