@@ -33,8 +33,6 @@ extern "C" {
     /// Keeps what a failed `acquire` threw (the last few) and returns its handle.
     fn tim_keep_limiter_cause(cause: &JsValue) -> u32;
 
-    /// What the `acquire` of `handle` threw; `undefined` once it fell out.
-
     /// Calls `onLimiterDown({ endpoint, error })`, ignoring a throw.
     fn tim_limiter_down(hook: &js_sys::Function, endpoint: &str, error: &JsValue);
 }
