@@ -204,6 +204,22 @@ fn apply_limits(l: &mut Limits, v: &Value) -> Result<(), String> {
 }
 
 impl Config {
+    /// The configuration as the options object [`Config::from_json`] reads
+    /// (its inverse: `Config::from_json(&c.to_json())` gives `c` back), for a
+    /// host that hands a native configuration to the JavaScript forms.
+    pub fn to_json(&self) -> Value {
+        let mut v = Runtime::from_config(self).to_json();
+        let m = v
+            .as_object_mut()
+            .expect("the runtime document is an object");
+        m.insert("sdkAppId".into(), json!(self.sdk_app_id));
+        m.insert("secretKey".into(), json!(self.secret_key));
+        m.insert("admins".into(), json!(self.admins));
+        m.insert("seed".into(), json!(self.seed));
+        m.insert("maxBodyBytes".into(), json!(self.max_body_bytes));
+        v
+    }
+
     /// A configuration from a JSON object, the form the JavaScript hosts (the
     /// in-process `fetch` and the `node:http` server) pass in: `sdkAppId`,
     /// `secretKey`, `admins`, `seed` (a seed document; absent = no users),
@@ -292,5 +308,24 @@ mod from_json_tests {
         assert!(e(json!({"faults": {"rate": 3}})).contains("faults.rate"));
         assert!(e(json!({"seed": {"users": 1}})).contains("seed"));
         assert!(e(json!([])).contains("object"));
+    }
+
+    #[test]
+    fn to_json_is_read_back_as_the_same_configuration() {
+        let mut c = Config::from_json(&json!({
+            "sdkAppId": 1400000002u64, "secretKey": "k2", "admins": ["x"],
+            "seed": {"users": {"u": {}}}, "rateLimit": 4, "getListPageSize": 3,
+            "contactGroupPageSize": 2, "faults": {"rate": 0.5, "kinds": ["drop"], "script": ["http502"]},
+            "limits": {"maxFriendGroups": 7}, "maxBodyBytes": 999
+        }))
+        .unwrap();
+        c.limits.custom_mark_max = 11;
+        let back = Config::from_json(&c.to_json()).unwrap();
+        assert_eq!(back.to_json(), c.to_json());
+        assert_eq!(
+            (back.limits.custom_mark_max, back.max_body_bytes),
+            (11, 999)
+        );
+        assert_eq!(back.faults.kinds, [FaultKind::Drop]);
     }
 }

@@ -67,7 +67,7 @@ impl Bridge {
             std::process::id(),
             BRIDGES.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         ));
-        let mut opts = js_options(cfg);
+        let mut opts = cfg.to_json();
         opts["virtual"] = json!(cfg.now.is_some());
         std::fs::write(&dir, opts.to_string()).expect("write the bridge's options");
         let mut child = Command::new("node")
@@ -152,34 +152,6 @@ impl Drop for Bridge {
 }
 
 static BRIDGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// A `Config` as the JS hosts' options object (`Config::from_json`'s form).
-fn js_options(cfg: &Config) -> Value {
-    let names = |v: &[tim_emulator::FaultKind]| v.iter().map(|k| k.name()).collect::<Vec<_>>();
-    let script: Vec<_> = cfg.faults.script.iter().cloned().collect();
-    let l = &cfg.limits;
-    json!({
-        "sdkAppId": cfg.sdk_app_id,
-        "secretKey": cfg.secret_key,
-        "admins": cfg.admins,
-        "seed": cfg.seed,
-        "rateLimit": cfg.rate_limit,
-        "getListPageSize": cfg.get_list_page_size,
-        "contactGroupPageSize": cfg.contact_group_page_size,
-        "faults": {"rate": cfg.faults.rate, "kinds": names(&cfg.faults.kinds), "script": names(&script)},
-        "limits": {
-            "maxContactGroups": l.max_contact_groups,
-            "maxMarkedConversations": l.max_marked_conversations,
-            "createGroupNameMax": l.create_group_name_max,
-            "renameGroupNameMax": l.rename_group_name_max,
-            "maxMarkItems": l.max_mark_items,
-            "maxSearchItems": l.max_search_items,
-            "customMarkMax": l.custom_mark_max,
-            "maxFriendGroups": l.max_friend_groups,
-        },
-        "maxBodyBytes": cfg.max_body_bytes,
-    })
-}
 
 pub const APPID: u64 = 1_400_000_000;
 pub const KEY: &str = usersig::SAMPLE_SECRET_KEY;
