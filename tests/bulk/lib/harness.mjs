@@ -109,17 +109,29 @@ export function cliEnv(emu, extra = {}) {
   return env;
 }
 
-/** Spawns the CLI (scripts/tim-contacts, which execs node: the child's PID is the CLI's). */
-export function spawnCli(args, { env, cwd }) {
-  const child = spawn(path.join(REPO, "scripts/tim-contacts"), args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+/** The CLI (scripts/tim-contacts; TIM_BULK_CLI overrides it, for a private copy). */
+export const CLI = process.env.TIM_BULK_CLI ?? path.join(REPO, "scripts/tim-contacts");
+
+/**
+ * Spawns the CLI (scripts/tim-contacts, which execs node: the child's PID is the CLI's).
+ * `ready` resolves once stderr matches `readyLine` (a worker's first line), or at its exit.
+ */
+export function spawnCli(args, { env, cwd, readyLine }) {
+  const child = spawn(CLI, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let stdout = "";
   let stderr = "";
+  let onReady;
+  const ready = new Promise((r) => (onReady = r));
   child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
+  child.stderr.on("data", (d) => {
+    stderr += d;
+    if (readyLine && readyLine.test(stderr)) onReady();
+  });
   const done = new Promise((resolve) => {
     child.once("close", (code, signal) => {
       children.delete(child);
+      onReady();
       const last = stdout.trim().split("\n").pop();
       let summary = null;
       try {
@@ -128,7 +140,7 @@ export function spawnCli(args, { env, cwd }) {
       resolve({ code, signal, stdout, stderr, summary });
     });
   });
-  return { child, done };
+  return { child, ready, done };
 }
 
 /** Runs the CLI to its end. */

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { REPO } from "./harness.mjs";
+import { CLI, spawnCli } from "./harness.mjs";
 
 const children = new Set();
 process.on("exit", () => {
@@ -92,36 +92,8 @@ export async function startRedis(dir) {
   };
 }
 
-/** The CLI (scripts/tim-contacts; TIM_BULK_CLI overrides it, for a private copy). */
-export const CLI = process.env.TIM_BULK_CLI ?? path.join(REPO, "scripts/tim-contacts");
-
-/** Spawns a CLI process; `ready` resolves at the first stderr line matching `readyLine`. */
-export function spawnCliProcess(args, { env, cwd, readyLine }) {
-  const child = spawn(CLI, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  let stdout = "";
-  let stderr = "";
-  let onReady;
-  const ready = new Promise((r) => (onReady = r));
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => {
-    stderr += d;
-    if (readyLine && readyLine.test(stderr)) onReady();
-  });
-  const done = new Promise((resolve) => {
-    child.once("close", (code, signal) => {
-      children.delete(child);
-      onReady();
-      const last = stdout.trim().split("\n").pop();
-      let summary = null;
-      try {
-        summary = last ? JSON.parse(last) : null;
-      } catch {}
-      resolve({ code, signal, stdout, stderr, summary });
-    });
-  });
-  return { child, ready, done };
-}
+/** A CLI process: `spawnCli` of the bulk harness (`ready` at the first stderr line matching `readyLine`). */
+export { CLI, spawnCli as spawnCliProcess };
 
 /**
  * Starts `n` workers on `redisUrl` (`extra` flags appended); resolves once each is taking jobs.
@@ -130,7 +102,7 @@ export function spawnCliProcess(args, { env, cwd, readyLine }) {
 export async function startWorkers(n, redisUrl, { env, cwd, extra = [] }) {
   const ws = [];
   for (let i = 0; i < n; i++) {
-    const w = spawnCliProcess(["worker", "--redis", redisUrl, "--no-progress", ...extra], { env, cwd, readyLine: /worker \S+ on queue/ });
+    const w = spawnCli(["worker", "--redis", redisUrl, "--no-progress", ...extra], { env, cwd, readyLine: /worker \S+ on queue/ });
     w.stop = () => {
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGTERM");
       return w.done;
