@@ -191,6 +191,8 @@ async function run(command, flags) {
       if (dist) {
         await dist.close();
         if (e?.name === "RedisDownError") {
+          // the checkpoint carries the run id: written here too, for a Redis lost before the first user was
+          job.checkpoint(job.nextIndex, stats.calls, seconds());
           log(`stopped: ${e.message}. Nothing is lost: the run's state is in Redis and ${job.checkpointPath}; once Redis is back, run the same command with --resume`);
           return EXIT.FATAL;
         }

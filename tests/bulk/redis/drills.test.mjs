@@ -178,6 +178,19 @@ describe("bulk on Redis", { concurrency: false }, () => {
     assert.equal(read("dt.jsonl"), read("single.jsonl"));
   });
 
+  test("Redis lost before any user is done: exit 4 still leaves a checkpoint with the run id", async () => {
+    // no worker: nothing is ever done, so only the coordinator's own Redis failure writes it
+    const run = cli(["export", "--users", "users.txt", "--out", "d0.jsonl", "--redis", redis.url, "--queue", "q0", "--redis-timeout", "2"]);
+    await sleep(800);
+    await redis.stop();
+    const r = await run.done;
+    await redis.up();
+    assert.equal(r.code, 4, r.stderr);
+    const cp = JSON.parse(read("d0.jsonl.checkpoint.json"));
+    assert.equal(cp.nextIndex, 0);
+    assert.ok(cp.options?.redis?.run, JSON.stringify(cp.options));
+  });
+
   test("two independent jobs of one app at once share the budget", async () => {
     const half = Math.floor(USERS / 2);
     fs.writeFileSync(file("u1.txt"), userIds.slice(0, half).join("\n") + "\n");
