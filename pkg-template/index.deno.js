@@ -10,6 +10,8 @@ await init({ module_or_path: new URL("./tim_contacts_node_bg.wasm", import.meta.
 export {
   ContactGroupItemList,
   ContactGroupItemPages,
+  FriendList,
+  FriendPages,
   ConversationList,
   ConversationPages,
   RateLimiter,

@@ -21,6 +21,8 @@ initSync({ module: new WebAssembly.Module(bytes) });
 export {
   ContactGroupItemList,
   ContactGroupItemPages,
+  FriendList,
+  FriendPages,
   ConversationList,
   ConversationPages,
   RateLimiter,

@@ -11,6 +11,8 @@ await init({ module_or_path: new URL("./tim_contacts_bg.wasm", import.meta.url) 
 export {
   ContactGroupItemList,
   ContactGroupItemPages,
+  FriendList,
+  FriendPages,
   ConversationList,
   ConversationPages,
   RateLimiter,

@@ -23,8 +23,8 @@ use std::collections::VecDeque;
 use crate::api::Command;
 use crate::error::Error;
 use crate::model::{
-    ContactData, ContactGroupPage, Conversation, GetContactGroupRequest, GetListCursor,
-    GetListPage, GetListRequest,
+    ContactData, ContactGroupPage, Conversation, Friend, FriendPage, GetContactGroupRequest,
+    GetListCursor, GetListPage, GetListRequest, SnsFriendGetRequest,
 };
 
 /// What [`ItemStream`] needs of a pager.
@@ -319,37 +319,148 @@ impl ContactGroupPager {
     /// `NextStartIndex` is missing or not past the offset sent, or after
     /// [`MAX_EMPTY_PAGES`] empty non-final pages in a row.
     pub fn advance(&mut self, page: &ContactGroupPage) -> Result<(), Error> {
-        if page.complete {
-            self.done = true;
-            return Ok(());
+        self.done = offset_step(
+            OffsetPage {
+                endpoint: "v4/recentcontact/get_contact_group",
+                complete: page.complete,
+                empty: page.items.is_empty(),
+                next_start_index: page.next_start_index,
+            },
+            &mut self.start_index,
+            &mut self.empty_run,
+        )?;
+        Ok(())
+    }
+}
+
+/// What an offset-paged answer (`StartIndex` in, `NextStartIndex` out) says
+/// about paging.
+struct OffsetPage {
+    endpoint: &'static str,
+    complete: bool,
+    empty: bool,
+    next_start_index: Option<u32>,
+}
+
+/// Moves an offset pager past `page`: `Ok(true)` on the last page, else the
+/// offset advances. Not generic: one copy for every offset-paged listing.
+///
+/// # Errors
+/// [`crate::ErrorKind::Pagination`] when the page is not the last and
+/// `NextStartIndex` is missing or not past the offset sent, or after
+/// [`MAX_EMPTY_PAGES`] empty non-final pages in a row; nothing moves then.
+fn offset_step(
+    page: OffsetPage,
+    start_index: &mut u32,
+    empty_run: &mut u32,
+) -> Result<bool, Error> {
+    if page.complete {
+        return Ok(true);
+    }
+    let command = page.endpoint.rsplit('/').next().unwrap_or(page.endpoint);
+    let run = if page.empty { *empty_run + 1 } else { 0 };
+    if run >= MAX_EMPTY_PAGES {
+        return Err(Error::pagination(
+            "nextStartIndex",
+            format!("{command} returned {run} empty pages in a row without CompleteFlag 1; stopping instead of looping"),
+        )
+        .at(page.endpoint, None));
+    }
+    match page.next_start_index {
+        Some(next) if next > *start_index => {
+            *start_index = next;
+            *empty_run = run;
+            Ok(false)
         }
-        let empty_run = if page.items.is_empty() {
-            self.empty_run + 1
-        } else {
-            0
-        };
-        if empty_run >= MAX_EMPTY_PAGES {
-            return Err(Error::pagination(
-                "nextStartIndex",
-                format!("get_contact_group returned {empty_run} empty pages in a row without CompleteFlag 1; stopping instead of looping"),
-            )
-            .at("v4/recentcontact/get_contact_group", None));
+        _ => Err(Error::pagination(
+            "nextStartIndex",
+            format!(
+                "{command} returned a page that is not the last with NextStartIndex {:?} after StartIndex {}; stopping instead of looping",
+                page.next_start_index, *start_index
+            ),
+        )
+        .at(page.endpoint, None)),
+    }
+}
+
+/// Walks `sns/friend_get` from an offset to the last page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FriendPager {
+    from_account: String,
+    start_index: u32,
+    done: bool,
+    /// Non-final pages in a row that held no item.
+    empty_run: u32,
+}
+
+impl FriendPager {
+    /// Starts at `start_index` (0 = the first page).
+    pub fn new(from_account: impl Into<String>, start_index: u32) -> Self {
+        FriendPager {
+            from_account: from_account.into(),
+            start_index,
+            done: false,
+            empty_run: 0,
         }
-        match page.next_start_index {
-            Some(next) if next > self.start_index => {
-                self.start_index = next;
-                self.empty_run = empty_run;
-                Ok(())
-            }
-            _ => Err(Error::pagination(
-                "nextStartIndex",
-                format!(
-                    "get_contact_group returned a page that is not the last with NextStartIndex {:?} after StartIndex {}; stopping instead of looping",
-                    page.next_start_index, self.start_index
-                ),
-            )
-            .at("v4/recentcontact/get_contact_group", None)),
-        }
+    }
+
+    /// The request for the next page, or `None` when complete.
+    pub fn request(&self) -> Option<SnsFriendGetRequest> {
+        (!self.done).then(|| SnsFriendGetRequest {
+            from_account: self.from_account.clone(),
+            start_index: Some(self.start_index),
+            ..SnsFriendGetRequest::default()
+        })
+    }
+
+    /// Where the next page starts (save it to resume), `None` once complete.
+    pub fn cursor(&self) -> Option<u32> {
+        (!self.done).then_some(self.start_index)
+    }
+
+    /// True once the last page was taken.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Takes the page answered to [`FriendPager::request`].
+    ///
+    /// # Errors
+    /// As [`ContactGroupPager::advance`].
+    pub fn advance(&mut self, page: &FriendPage) -> Result<(), Error> {
+        self.done = offset_step(
+            OffsetPage {
+                endpoint: "v4/sns/friend_get",
+                complete: page.complete,
+                empty: page.friends.is_empty(),
+                next_start_index: page.next_start_index,
+            },
+            &mut self.start_index,
+            &mut self.empty_run,
+        )?;
+        Ok(())
+    }
+}
+
+impl Pager for FriendPager {
+    type Request = SnsFriendGetRequest;
+    type Page = FriendPage;
+    type Item = Friend;
+    type Cursor = u32;
+    fn request(&self) -> Option<SnsFriendGetRequest> {
+        FriendPager::request(self)
+    }
+    fn advance(&mut self, page: &FriendPage) -> Result<(), Error> {
+        FriendPager::advance(self, page)
+    }
+    fn cursor(&self) -> Option<u32> {
+        FriendPager::cursor(self)
+    }
+    fn items(page: FriendPage) -> Vec<Friend> {
+        page.friends
+    }
+    fn resume(&self, cursor: u32) -> Self {
+        FriendPager::new(self.from_account.clone(), cursor)
     }
 }
 
@@ -522,5 +633,49 @@ mod tests {
         }
         p.advance(&cg(true, Some(0))).unwrap();
         assert!(p.request().is_none());
+    }
+
+    fn fp(complete: bool, next: Option<u32>, n: usize) -> FriendPage {
+        FriendPage {
+            friends: (0..n)
+                .map(|i| Friend {
+                    user_id: format!("f{i}"),
+                    groups: Vec::new(),
+                    remark: None,
+                    add_source: None,
+                    add_wording: None,
+                    add_time: None,
+                    fields: Vec::new(),
+                })
+                .collect(),
+            friend_count: 0,
+            complete,
+            next_start_index: next,
+            standard_sequence: 0,
+            custom_sequence: 0,
+        }
+    }
+
+    #[test]
+    fn friend_pager_walks_offsets_and_refuses_a_stuck_or_endless_server() {
+        let mut p = FriendPager::new("a", 0);
+        assert_eq!(p.request().unwrap().start_index, Some(0));
+        p.advance(&fp(false, Some(2), 2)).unwrap();
+        assert_eq!(p.request().unwrap().start_index, Some(2));
+        for bad in [None, Some(2), Some(1)] {
+            let e = p.advance(&fp(false, bad, 2)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Pagination);
+            assert_eq!(e.endpoint(), Some("v4/sns/friend_get"));
+            assert!(e.message().starts_with("friend_get "), "{e}");
+            assert_eq!(p.cursor(), Some(2));
+        }
+        p.advance(&fp(false, Some(3), 0)).unwrap();
+        p.advance(&fp(false, Some(4), 0)).unwrap();
+        let e = p.advance(&fp(false, Some(5), 0)).unwrap_err();
+        assert!(e.message().contains("3 empty pages"), "{e}");
+        assert_eq!(p.cursor(), Some(4));
+        p.advance(&fp(true, Some(0), 1)).unwrap();
+        assert!(p.request().is_none() && p.is_done());
+        assert_eq!(p.resume(7).cursor(), Some(7));
     }
 }

@@ -615,6 +615,100 @@ fn sns_group_get_documented_samples() {
 }
 
 #[test]
+fn sns_friend_get_documented_sample() {
+    let req = SnsFriendGetRequest {
+        from_account: "id".into(),
+        start_index: Some(0),
+        standard_sequence: Some(0),
+        custom_sequence: Some(0),
+    };
+    let page = run(
+        &req,
+        "sns_friend_get.request.json",
+        "sns_friend_get.response.json",
+    );
+    assert_eq!((page.friend_count, page.complete), (2, true));
+    assert_eq!((page.standard_sequence, page.custom_sequence), (88, 46));
+    let f = &page.friends[0];
+    assert_eq!(f.user_id, "id1");
+    assert_eq!(f.groups, ["Group1", "Group2"]);
+    assert_eq!(f.remark.as_deref(), Some("Remark1"));
+    assert_eq!(f.add_source.as_deref(), Some("AddSource_Type_Android"));
+    assert_eq!(f.add_time, Some(1_563_867_420));
+    assert_eq!(
+        f.fields,
+        [FriendField {
+            tag: "Tag_SNS_Custom_Test".into(),
+            value: FriendValue::Text("CustomData1".into()),
+        }]
+    );
+    assert_eq!(page.friends[1].groups, ["Group1"]);
+    assert_eq!(page.friends[1].remark, None);
+}
+
+#[test]
+fn sns_friend_get_keeps_every_tag_it_has_no_property_for() {
+    let t = Recorder {
+        sent: RefCell::new(Vec::new()),
+        answer: HttpResponse {
+            status: 200,
+            body: br#"{"UserDataItem":[{"To_Account":"b","ValueItem":[
+                {"Tag":"Tag_SNS_Custom_Level","Value":7},
+                {"Tag":"Tag_SNS_IM_AddTime","Value":"yesterday"},
+                {"Tag":"Tag_SNS_IM_Future","Value":["x"]}]},
+                {"To_Account":"c"}],
+                "FriendNum":2,"CompleteFlag":0,"NextStartIndex":2,"StandardSequence":1,
+                "ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#
+                .to_vec(),
+        },
+    };
+    let req = SnsFriendGetRequest {
+        from_account: "a".into(),
+        ..Default::default()
+    };
+    let page = block_on(client(&t).execute(&req)).unwrap();
+    assert_eq!(
+        t.sent.borrow()[0].body,
+        r#"{"From_Account":"a","StartIndex":0}"#
+    );
+    assert_eq!((page.complete, page.next_start_index), (false, Some(2)));
+    let f = &page.friends[0];
+    assert_eq!(f.add_time, None, "a string AddTime is not a time");
+    let tags: Vec<(&str, &FriendValue)> = f
+        .fields
+        .iter()
+        .map(|x| (x.tag.as_str(), &x.value))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Tag_SNS_Custom_Level", &FriendValue::Number(7)),
+            ("Tag_SNS_IM_AddTime", &FriendValue::Text("yesterday".into())),
+            ("Tag_SNS_IM_Future", &FriendValue::List(vec!["x".into()])),
+        ]
+    );
+    assert!(page.friends[1].groups.is_empty() && page.friends[1].fields.is_empty());
+}
+
+#[test]
+fn sns_friend_get_a_fractional_value_is_a_decode_error_naming_its_path() {
+    let t = Recorder {
+        sent: RefCell::new(Vec::new()),
+        answer: HttpResponse {
+            status: 200,
+            body: br#"{"UserDataItem":[{"To_Account":"b","ValueItem":[{"Tag":"Tag_SNS_Custom_X","Value":1.5}]}],"CompleteFlag":1,"ActionStatus":"OK","ErrorCode":0}"#.to_vec(),
+        },
+    };
+    let req = SnsFriendGetRequest {
+        from_account: "a".into(),
+        ..Default::default()
+    };
+    let err = block_on(client(&t).execute(&req)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert_eq!(err.field(), Some("UserDataItem[0].ValueItem[0].Value"));
+}
+
+#[test]
 fn sns_group_add_and_delete_documented_samples() {
     let names: Vec<String> = vec!["group1".into(), "group2".into(), "group3".into()];
     let add = SnsGroupAddRequest {
@@ -807,6 +901,7 @@ fn invalid_input_never_reaches_the_network() {
         },
         "fromAccount",
     );
+    rejected(&SnsFriendGetRequest::default(), "fromAccount");
 }
 
 #[test]

@@ -67,6 +67,8 @@ export interface EmulatorOptions {
   rateLimit?: number;
   getListPageSize?: number;
   contactGroupPageSize?: number;
+  /** sns/friend_get page size; default 100. */
+  friendPageSize?: number;
   faults?: FaultOptions;
   limits?: LimitOptions;
   /** Default 1 MiB; over it, HTTP 413. */
@@ -84,6 +86,7 @@ export interface RuntimeConfig {
   rateLimit: number;
   getListPageSize: number;
   contactGroupPageSize: number;
+  friendPageSize: number;
   faults: { rate: number; kinds: FaultKind[]; script: FaultKind[] };
   limits: Required<LimitOptions>;
 }

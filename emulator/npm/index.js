@@ -56,7 +56,7 @@ export function wallClock() {
   return { virtual: false, now: () => Date.now(), mono: () => origin + performance.now() };
 }
 
-const CORE_KEYS = ["sdkAppId", "secretKey", "admins", "seed", "maxBodyBytes", "rateLimit", "getListPageSize", "contactGroupPageSize", "faults", "limits"];
+const CORE_KEYS = ["sdkAppId", "secretKey", "admins", "seed", "maxBodyBytes", "rateLimit", "getListPageSize", "contactGroupPageSize", "friendPageSize", "faults", "limits"];
 const HOST_KEYS = ["clock", "faultSeed", "log"];
 
 function coreOptions(options, where) {
@@ -174,7 +174,7 @@ function logger(log) {
 /**
  * An in-process emulator: `fetch` to pass as TimClient's `fetch` (with `baseUrl: emu.url`),
  * plus the control operations. Options: seed (a seed document or its JSON text; default no
- * users), sdkAppId, secretKey, admins, rateLimit, getListPageSize, contactGroupPageSize,
+ * users), sdkAppId, secretKey, admins, rateLimit, getListPageSize, contactGroupPageSize, friendPageSize,
  * faults ({ rate, kinds, script }), limits, maxBodyBytes, clock (virtualClock(); default the
  * wall clock), faultSeed (seeds the random faults), log (true: console.error; or a function).
  */

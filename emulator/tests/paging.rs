@@ -221,3 +221,99 @@ fn get_contact_group_pages() {
     assert_eq!(v["ContactItem"], json!([]));
     assert_eq!(v["CompleteFlag"], 1);
 }
+
+#[test]
+fn friend_get_pages_every_friend_once_with_its_groups() {
+    let doc = generate(&GenOptions {
+        users: 40,
+        conversations: 10,
+        seed: 7,
+        ..GenOptions::default()
+    });
+    let (user, su) = doc
+        .users
+        .iter()
+        .max_by_key(|(_, u)| u.friends.len())
+        .map(|(k, u)| (k.clone(), u.clone()))
+        .unwrap();
+    assert!(
+        su.friends.len() > 20,
+        "the seed needs friends to page through"
+    );
+    let mut e = Emu::start(tim_emulator::Config {
+        rate_limit: 0,
+        ..config(doc)
+    });
+    for page_size in [7usize, 100] {
+        e.control("POST", "config", json!({"friendPageSize": page_size}));
+        let (mut start, mut pages) = (0u64, 0);
+        let mut seen: Vec<String> = Vec::new();
+        loop {
+            pages += 1;
+            let v = e.call(
+                "sns/friend_get",
+                json!({"From_Account": user, "StartIndex": start}),
+            );
+            ok(&v);
+            assert_eq!(v["FriendNum"], su.friends.len());
+            let items = v["UserDataItem"].as_array().unwrap();
+            assert!(items.len() <= page_size);
+            for i in items {
+                let id = i["To_Account"].as_str().unwrap().to_string();
+                let want: Vec<&str> = su
+                    .friend_groups
+                    .iter()
+                    .filter(|g| g.members.contains(&id))
+                    .map(|g| g.name.as_str())
+                    .collect();
+                let tags = i["ValueItem"].as_array().unwrap();
+                if want.is_empty() {
+                    assert!(tags.is_empty(), "{id} is in no group: {i}");
+                } else {
+                    assert_eq!(tags[0]["Tag"], "Tag_SNS_IM_Group");
+                    assert_eq!(tags[0]["Value"], json!(want));
+                }
+                seen.push(id);
+            }
+            if v["CompleteFlag"] == 1 {
+                assert_eq!(v["NextStartIndex"], 0);
+                break;
+            }
+            start = v["NextStartIndex"].as_u64().unwrap();
+            assert_eq!(start as usize, seen.len());
+        }
+        let mut want = su.friends.clone();
+        want.sort();
+        assert_eq!(seen, want, "every friend once, in UserID order");
+        assert_eq!(pages, su.friends.len().div_ceil(page_size).max(1));
+    }
+    // a current StandardSequence leaves the standard data out
+    let v = e.call(
+        "sns/group_add",
+        json!({"From_Account": user, "GroupName": ["fresh"]}),
+    );
+    ok(&v);
+    let seq = v["CurrentSequence"].as_u64().unwrap();
+    let v = e.call(
+        "sns/friend_get",
+        json!({"From_Account": user, "StartIndex": 0, "StandardSequence": seq}),
+    );
+    assert_eq!(v["StandardSequence"], seq);
+    assert!(v["UserDataItem"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["ValueItem"] == json!([])));
+    // StartIndex is required; an unknown user is 30003
+    err(
+        &e.call("sns/friend_get", json!({"From_Account": user})),
+        30001,
+    );
+    err(
+        &e.call(
+            "sns/friend_get",
+            json!({"From_Account": "ghost", "StartIndex": 0}),
+        ),
+        30003,
+    );
+}

@@ -301,10 +301,10 @@ fn lenient_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>
     d.deserialize_any(V)
 }
 
-/// Whether a `get_contact_group` page is the last. The docs always send
-/// `CompleteFlag`; should it be missing, a page without a next index is the
-/// last (spec §9.7 leaves the combination open).
-fn contact_group_complete(flag: Option<i64>, next: Option<u32>) -> bool {
+/// Whether a `get_contact_group` (or `sns/friend_get`) page is the last. The
+/// docs always send `CompleteFlag`; should it be missing, a page without a
+/// next index is the last (spec §9.7 leaves the combination open).
+pub(super) fn contact_group_complete(flag: Option<i64>, next: Option<u32>) -> bool {
     match flag {
         Some(f) => f == 1,
         None => next.unwrap_or(0) == 0,

@@ -115,6 +115,14 @@ macro_rules! for_each_command {
             sns_group_delete "snsGroupDelete" SnsGroupDeleteRequest "SnsGroupDeleteRequest" => SnsGroupDeleteResult,
                 "Promise<SnsGroupDeleteResult & TimCallInfo>", plain,
                 example = r#"{"fromAccount":"a","groupNames":["g"]}"#;
+
+            /// `v4/sns/friend_get`: one page of a user's friends, each with its
+            /// friend groups (none: ungrouped), remark and fields. Pass the
+            /// page's `nextStartIndex` as `startIndex` until `complete`, or
+            /// walk them all with `listFriends`.
+            sns_friend_get "snsFriendGet" SnsFriendGetRequest "SnsFriendGetRequest" => FriendPage,
+                "Promise<FriendPage & TimCallInfo>", plain,
+                example = r#"{"fromAccount":"a"}"#;
         }
     };
 }

@@ -1,4 +1,4 @@
-//! `v4/sns/group_*`: friend groups.
+//! `v4/sns/group_*`: friend groups; `v4/sns/friend_get`: the friend list.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,8 +6,9 @@ use super::{decode_answer, encode_json, Command};
 use crate::error::Error;
 use crate::limits::{MAX_FRIEND_GROUPS, MAX_GROUP_ADD_FRIENDS};
 use crate::model::{
-    check_account, FriendGroup, FriendOutcome, SnsGroupAddRequest, SnsGroupAddResult,
-    SnsGroupDeleteRequest, SnsGroupDeleteResult, SnsGroupGetRequest, SnsGroupGetResult,
+    check_account, Friend, FriendField, FriendGroup, FriendOutcome, FriendPage, FriendValue,
+    SnsFriendGetRequest, SnsGroupAddRequest, SnsGroupAddResult, SnsGroupDeleteRequest,
+    SnsGroupDeleteResult, SnsGroupGetRequest, SnsGroupGetResult,
 };
 
 /// `NeedFriend` value asking for each group's friends.
@@ -198,6 +199,148 @@ impl Command for SnsGroupDeleteRequest {
         let a: GroupDeleteAnswer = decode_answer(body)?;
         Ok(SnsGroupDeleteResult {
             current_sequence: a.current_sequence,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct FriendGetWire<'a> {
+    #[serde(rename = "From_Account")]
+    from_account: &'a str,
+    #[serde(rename = "StartIndex")]
+    start_index: u32,
+    #[serde(rename = "StandardSequence", skip_serializing_if = "Option::is_none")]
+    standard_sequence: Option<u32>,
+    #[serde(rename = "CustomSequence", skip_serializing_if = "Option::is_none")]
+    custom_sequence: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct FriendGetAnswer {
+    #[serde(rename = "UserDataItem", default)]
+    items: Vec<FriendItem>,
+    #[serde(rename = "FriendNum", default)]
+    friend_num: u32,
+    #[serde(rename = "CompleteFlag", default)]
+    complete: Option<i64>,
+    #[serde(rename = "NextStartIndex", default)]
+    next_start_index: Option<u32>,
+    #[serde(rename = "StandardSequence", default)]
+    standard_sequence: u32,
+    #[serde(rename = "CustomSequence", default)]
+    custom_sequence: u32,
+}
+
+#[derive(Deserialize)]
+struct FriendItem {
+    #[serde(rename = "To_Account")]
+    user_id: String,
+    #[serde(rename = "ValueItem", default)]
+    values: Vec<FriendTag>,
+}
+
+#[derive(Deserialize)]
+struct FriendTag {
+    #[serde(rename = "Tag")]
+    tag: String,
+    #[serde(rename = "Value")]
+    value: FriendValue,
+}
+
+/// A friend field's `Value`: a string, an integer or a list of strings
+/// (read by hand: an untagged derive would buffer every value first).
+impl<'de> Deserialize<'de> for FriendValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FriendValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, an integer or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FriendValue, E> {
+                Ok(FriendValue::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<FriendValue, E> {
+                Ok(FriendValue::Text(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<FriendValue, E> {
+                Ok(FriendValue::Number(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<FriendValue, E> {
+                i64::try_from(v)
+                    .map(FriendValue::Number)
+                    .map_err(|_| E::custom("an integer beyond 2^63"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<FriendValue, E> {
+                Err(E::custom(
+                    "a number that is not an integer, expected a string, an integer or a list of strings",
+                ))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<FriendValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = a.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(FriendValue::List(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One friend from its tags: the standard ones of the documented type go to
+/// their properties; anything else (custom fields, a standard tag of an
+/// unexpected type or newer than this version) is kept in `fields` as sent.
+fn friend_of(item: FriendItem) -> Friend {
+    let mut f = Friend {
+        user_id: item.user_id,
+        groups: Vec::new(),
+        remark: None,
+        add_source: None,
+        add_wording: None,
+        add_time: None,
+        fields: Vec::new(),
+    };
+    for FriendTag { tag, value } in item.values {
+        match (tag.as_str(), value) {
+            ("Tag_SNS_IM_Group", FriendValue::List(g)) => f.groups = g,
+            ("Tag_SNS_IM_Remark", FriendValue::Text(t)) => f.remark = Some(t),
+            ("Tag_SNS_IM_AddSource", FriendValue::Text(t)) => f.add_source = Some(t),
+            ("Tag_SNS_IM_AddWording", FriendValue::Text(t)) => f.add_wording = Some(t),
+            ("Tag_SNS_IM_AddTime", FriendValue::Number(n)) => f.add_time = Some(n),
+            (_, value) => f.fields.push(FriendField { tag, value }),
+        }
+    }
+    f
+}
+
+impl Command for SnsFriendGetRequest {
+    const ENDPOINT: &'static str = "v4/sns/friend_get";
+    const IDEMPOTENT: bool = true;
+    type Output = FriendPage;
+
+    fn to_body(&self) -> Result<String, Error> {
+        check_account(&self.from_account, "fromAccount")?;
+        encode_json(&FriendGetWire {
+            from_account: &self.from_account,
+            start_index: self.start_index.unwrap_or(0),
+            standard_sequence: self.standard_sequence,
+            custom_sequence: self.custom_sequence,
+        })
+    }
+
+    fn parse_body(&self, body: &[u8]) -> Result<FriendPage, Error> {
+        let a: FriendGetAnswer = decode_answer(body)?;
+        Ok(FriendPage {
+            friends: a.items.into_iter().map(friend_of).collect(),
+            friend_count: a.friend_num,
+            complete: super::recentcontact::contact_group_complete(a.complete, a.next_start_index),
+            next_start_index: a.next_start_index,
+            standard_sequence: a.standard_sequence,
+            custom_sequence: a.custom_sequence,
         })
     }
 }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use crate::api::{parse_response, Command};
 use crate::error::Error;
 use crate::model::*;
-use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
+use crate::paging::{ContactGroupPager, ConversationPager, FriendPager, ItemStream, Pager};
 use crate::ratelimit::{HostLimiter, HostPacing, Limiter, RateLimiter, WhenDown};
 use crate::retry::RetryPolicy;
 use crate::sigcache::SigCache;
@@ -400,6 +400,12 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         start_index: u32,
     ) -> ItemStream<ContactGroupPager> {
         ItemStream::new(ContactGroupPager::new(from_account, start_index))
+    }
+
+    /// Every friend of a user (`sns/friend_get`, page by page), from offset
+    /// `start_index`; a friend whose `groups` is empty is in no friend group.
+    pub fn list_friends(&self, from_account: &str, start_index: u32) -> ItemStream<FriendPager> {
+        ItemStream::new(FriendPager::new(from_account, start_index))
     }
 }
 

@@ -123,3 +123,105 @@ pub struct SnsGroupDeleteResult {
     /// The friend-group sequence after the change.
     pub current_sequence: u32,
 }
+
+// ---------------------------------------------------------------- friend_get
+
+/// `snsFriendGet`: one page of a user's friends (`v4/sns/friend_get`). To
+/// walk them all, use `listFriends` (JS) / `Client::list_friends` (Rust).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SnsFriendGetRequest {
+    /// The owner.
+    pub from_account: String,
+    /// Offset to start at: 0 (default) or the previous page's `nextStartIndex`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub start_index: Option<u32>,
+    /// The `standardSequence` of an earlier pull: when it is still current,
+    /// the service leaves out the standard friend data (groups, remark, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub standard_sequence: Option<u32>,
+    /// The `customSequence` of an earlier pull: when it is still current,
+    /// the service leaves out the custom friend fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub custom_sequence: Option<u32>,
+}
+
+/// The value of a friend field: text, an integer, or a list of names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(untagged)]
+pub enum FriendValue {
+    /// A string value (`Tag_SNS_IM_Remark`, string custom fields).
+    Text(String),
+    /// An integer value (`Tag_SNS_IM_AddTime`, integer custom fields).
+    Number(i64),
+    /// A list (`Tag_SNS_IM_Group`).
+    List(Vec<String>),
+}
+
+/// A friend field the client has no named property for: a custom field
+/// (`Tag_SNS_Custom_*`) or a standard one newer than this version, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FriendField {
+    /// The tag, e.g. `Tag_SNS_Custom_Test`.
+    pub tag: String,
+    /// Its value.
+    pub value: FriendValue,
+}
+
+/// One friend of a `snsFriendGet` page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct Friend {
+    /// The friend's UserID (`To_Account`).
+    pub user_id: String,
+    /// The friend groups it is in (`Tag_SNS_IM_Group`; empty: ungrouped, or
+    /// left out because `standardSequence` was current).
+    pub groups: Vec<String>,
+    /// `Tag_SNS_IM_Remark`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub remark: Option<String>,
+    /// `Tag_SNS_IM_AddSource`, e.g. `AddSource_Type_Android`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub add_source: Option<String>,
+    /// `Tag_SNS_IM_AddWording`: the friend request's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub add_wording: Option<String>,
+    /// `Tag_SNS_IM_AddTime`, Unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub add_time: Option<i64>,
+    /// Every other field, in the order sent (custom fields among them).
+    pub fields: Vec<FriendField>,
+}
+
+/// A page of `snsFriendGet`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FriendPage {
+    /// The friends of this page.
+    pub friends: Vec<Friend>,
+    /// `FriendNum`: how many friends the user has in all.
+    pub friend_count: u32,
+    /// True on the last page (`CompleteFlag` 1).
+    pub complete: bool,
+    /// `NextStartIndex`: where the next page starts (absent when not sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub next_start_index: Option<u32>,
+    /// `StandardSequence` now (pass it back to skip unchanged standard data).
+    pub standard_sequence: u32,
+    /// `CustomSequence` now.
+    pub custom_sequence: u32,
+}

@@ -11,7 +11,7 @@ use super::args::{string_arg, Opts};
 use super::call::{spawn_call, Inner, Job};
 use super::convert::{from_js, throw, to_js_value};
 use super::limiter::host_limiter_of;
-use super::list::{ContactGroupItemList, ConversationList};
+use super::list::{ContactGroupItemList, ConversationList, FriendList};
 use super::observe::JsObserver;
 use super::ratelimit::limiter_of;
 use super::signer::JsSigner;
@@ -332,6 +332,37 @@ impl TimClient {
         string_arg(&from_account, "fromAccount")
             .and_then(|from_account| {
                 ContactGroupItemList::create(
+                    Rc::clone(&self.inner),
+                    from_account,
+                    &options.unwrap_or(JsValue::UNDEFINED),
+                )
+            })
+            .map_err(|e| throw(&e))
+    }
+
+    /// Every friend of `fromAccount` (`sns/friend_get`), page by page as you
+    /// iterate, each with its friend groups: a friend whose `groups` is empty
+    /// is in none. Same shape as `listConversations`; the cursor is a
+    /// `startIndex` number.
+    ///
+    /// @example
+    /// ```js
+    /// const friends = await tim.listFriends("alice").collect();
+    /// const ungrouped = friends.filter((f) => f.groups.length === 0);
+    /// ```
+    /// @throws {TimError} `kind: "invalid_input"` for bad options.
+    #[wasm_bindgen(js_name = listFriends)]
+    pub fn list_friends(
+        &self,
+        #[wasm_bindgen(js_name = fromAccount, unchecked_param_type = "string")]
+        from_account: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListFriendsOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<FriendList, JsValue> {
+        string_arg(&from_account, "fromAccount")
+            .and_then(|from_account| {
+                FriendList::create(
                     Rc::clone(&self.inner),
                     from_account,
                     &options.unwrap_or(JsValue::UNDEFINED),

@@ -1,5 +1,5 @@
-//! Async iterables over paged listings: `listConversations` and
-//! `listContactGroupItems`. The paging logic is the core's
+//! Async iterables over paged listings: `listConversations`,
+//! `listContactGroupItems` and `listFriends`. The paging logic is the core's
 //! ([`crate::paging`]); these classes hold the state and convert.
 
 use std::cell::{Cell, RefCell};
@@ -16,7 +16,7 @@ use crate::api::Command;
 use crate::client::CallOptions;
 use crate::error::Error;
 use crate::model::{GetListCursor, GetListRequest};
-use crate::paging::{ContactGroupPager, ConversationPager, ItemStream, Pager};
+use crate::paging::{ContactGroupPager, ConversationPager, FriendPager, ItemStream, Pager};
 
 struct Shared {
     client: Rc<Inner>,
@@ -279,6 +279,19 @@ listing!(
     cursor = "number | null"
 );
 
+listing!(
+    FriendList,
+    FriendPages,
+    FriendPager,
+    u32,
+    list_doc = "The friends of a user as an async iterable; from `listFriends`.",
+    pages_doc = "The `snsFriendGet` pages as an async iterable; from `listFriends(...).pages()`.",
+    next_item = "Promise<IteratorResult<Friend, undefined>>",
+    collect = "Promise<Friend[]>",
+    next_page = "Promise<IteratorResult<FriendPage, undefined>>",
+    cursor = "number | null"
+);
+
 /// The request keys of `listConversations` options.
 const LIST_CONVERSATIONS_KEYS: &[&str] =
     &["cursor", "pinned", "empty", "pinnedPaging", "assistFlags"];
@@ -325,6 +338,26 @@ impl ContactGroupItemList {
             state: Rc::new(ItemState {
                 shared,
                 stream: RefCell::new(ItemStream::new(ContactGroupPager::new(from_account, start))),
+            }),
+        })
+    }
+}
+
+impl FriendList {
+    pub(crate) fn create(
+        client: Rc<Inner>,
+        from_account: String,
+        options: &JsValue,
+    ) -> Result<FriendList, Error> {
+        let (shared, o) = split_options(client, options, &["cursor"])?;
+        let start = match &o {
+            Some(o) => o.u32("cursor")?.unwrap_or(0),
+            None => 0,
+        };
+        Ok(FriendList {
+            state: Rc::new(ItemState {
+                shared,
+                stream: RefCell::new(ItemStream::new(FriendPager::new(from_account, start))),
             }),
         })
     }

@@ -176,6 +176,16 @@ export interface ListContactGroupItemsOptions {
   timeoutMs?: number;
 }
 
+/** Options of `listFriends`. */
+export interface ListFriendsOptions {
+  /** Resume from a saved `cursor` (a `startIndex`). */
+  cursor?: number | null;
+  /** Abort the listing: the pending `next()` rejects with a `TimError` of kind `"aborted"`. */
+  signal?: AbortSignal;
+  /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+  timeoutMs?: number;
+}
+
 /** Options of `collect`. */
 export interface CollectOptions {
   /** At most this many items (default: all). */

@@ -171,6 +171,16 @@ export interface ListContactGroupItemsOptions {
     timeoutMs?: number | undefined;
 }
 
+/** Options of `listFriends`. */
+export interface ListFriendsOptions {
+    /** Resume from a saved `cursor` (a `startIndex`). */
+    cursor?: number | null | undefined;
+    /** Abort the listing: the pending `next()` rejects with a `TimError` of kind `"aborted"`. */
+    signal?: AbortSignal | undefined;
+    /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
+    timeoutMs?: number | undefined;
+}
+
 /** Options of `collect`. */
 export interface CollectOptions {
     /** At most this many items (default: all). */
@@ -494,6 +504,21 @@ export interface Marks {
 }
 
 /**
+ * A friend field the client has no named property for: a custom field
+ * (`Tag_SNS_Custom_*`) or a standard one newer than this version, as sent.
+ */
+export interface FriendField {
+    /**
+     * The tag, e.g. `Tag_SNS_Custom_Test`.
+     */
+    tag: string;
+    /**
+     * Its value.
+     */
+    value: FriendValue;
+}
+
+/**
  * A friend group.
  */
 export interface FriendGroup {
@@ -562,6 +587,36 @@ export interface GetListPage {
      * The cursor for the next page (as returned, even on the last page).
      */
     nextCursor: GetListCursor;
+}
+
+/**
+ * A page of `snsFriendGet`.
+ */
+export interface FriendPage {
+    /**
+     * The friends of this page.
+     */
+    friends: Friend[];
+    /**
+     * `FriendNum`: how many friends the user has in all.
+     */
+    friendCount: number;
+    /**
+     * True on the last page (`CompleteFlag` 1).
+     */
+    complete: boolean;
+    /**
+     * `NextStartIndex`: where the next page starts (absent when not sent).
+     */
+    nextStartIndex?: number | undefined;
+    /**
+     * `StandardSequence` now (pass it back to skip unchanged standard data).
+     */
+    standardSequence: number;
+    /**
+     * `CustomSequence` now.
+     */
+    customSequence: number;
 }
 
 /**
@@ -774,6 +829,41 @@ export interface SnapshotFriendGroup {
      * Its members' UserIDs.
      */
     friends: string[];
+}
+
+/**
+ * One friend of a `snsFriendGet` page.
+ */
+export interface Friend {
+    /**
+     * The friend's UserID (`To_Account`).
+     */
+    userId: string;
+    /**
+     * The friend groups it is in (`Tag_SNS_IM_Group`; empty: ungrouped, or
+     * left out because `standardSequence` was current).
+     */
+    groups: string[];
+    /**
+     * `Tag_SNS_IM_Remark`.
+     */
+    remark?: string | undefined;
+    /**
+     * `Tag_SNS_IM_AddSource`, e.g. `AddSource_Type_Android`.
+     */
+    addSource?: string | undefined;
+    /**
+     * `Tag_SNS_IM_AddWording`: the friend request's text.
+     */
+    addWording?: string | undefined;
+    /**
+     * `Tag_SNS_IM_AddTime`, Unix seconds.
+     */
+    addTime?: number | undefined;
+    /**
+     * Every other field, in the order sent (custom fields among them).
+     */
+    fields: FriendField[];
 }
 
 /**
@@ -1001,6 +1091,11 @@ export interface UserSigInfo {
  * The four built-in marks.
  */
 export type BuiltinMark = "star" | "unread" | "fold" | "hide";
+
+/**
+ * The value of a friend field: text, an integer, or a list of names.
+ */
+export type FriendValue = string | number | string[];
 
 /**
  * The writes that take a user from its live state to the desired one.
@@ -1282,6 +1377,31 @@ export interface SearchContactGroupRequest {
 }
 
 /**
+ * `snsFriendGet`: one page of a user's friends (`v4/sns/friend_get`). To
+ * walk them all, use `listFriends` (JS) / `Client::list_friends` (Rust).
+ */
+export interface SnsFriendGetRequest {
+    /**
+     * The owner.
+     */
+    fromAccount: string;
+    /**
+     * Offset to start at: 0 (default) or the previous page's `nextStartIndex`.
+     */
+    startIndex?: number | undefined;
+    /**
+     * The `standardSequence` of an earlier pull: when it is still current,
+     * the service leaves out the standard friend data (groups, remark, ...).
+     */
+    standardSequence?: number | undefined;
+    /**
+     * The `customSequence` of an earlier pull: when it is still current,
+     * the service leaves out the custom friend fields.
+     */
+    customSequence?: number | undefined;
+}
+
+/**
  * `snsGroupAdd`: create friend groups, optionally putting friends in them.
  */
 export interface SnsGroupAddRequest {
@@ -1521,6 +1641,84 @@ export class ConversationPages {
 }
 
 /**
+ * The friends of a user as an async iterable; from `listFriends`.
+ */
+export class FriendList {
+    private constructor();
+    /**
+     * Frees the memory this object holds in the WebAssembly instance now, instead of when it is
+     * garbage-collected. The object is unusable afterwards: a method call on it throws.
+     */
+    free(): void;
+    /**
+     * The same as `free()`, for `using` declarations (present where the runtime has `Symbol.dispose`).
+     */
+    [Symbol.dispose](): void;
+    /**
+     * This object (it is its own async iterator).
+     */
+    [Symbol.asyncIterator](): FriendList;
+    /**
+     * Gathers the remaining items, at most `limit` of them (all when absent).
+     *
+     * @throws {TimError} as `next()`.
+     */
+    collect(options?: CollectOptions): Promise<Friend[]>;
+    /**
+     * The next item: `{ value, done }`. Fetches a page when the
+     * current one is used up; rejects with a `TimError`.
+     */
+    next(): Promise<IteratorResult<Friend, undefined>>;
+    /**
+     * Whole pages from `cursor` on, as an async iterable.
+     */
+    pages(): FriendPages;
+    /**
+     * Ends a `for await` loop early; the listing can still be
+     * resumed from `cursor`.
+     */
+    return(): Promise<IteratorResult<never, undefined>>;
+    /**
+     * Where to resume (pass it back as `{ cursor }`): the start of the
+     * page being read, so a resume may repeat items of that page but
+     * never skips one; `null` once everything was read.
+     */
+    readonly cursor: number | null;
+}
+
+/**
+ * The `snsFriendGet` pages as an async iterable; from `listFriends(...).pages()`.
+ */
+export class FriendPages {
+    private constructor();
+    /**
+     * Frees the memory this object holds in the WebAssembly instance now, instead of when it is
+     * garbage-collected. The object is unusable afterwards: a method call on it throws.
+     */
+    free(): void;
+    /**
+     * The same as `free()`, for `using` declarations (present where the runtime has `Symbol.dispose`).
+     */
+    [Symbol.dispose](): void;
+    /**
+     * This object (it is its own async iterator).
+     */
+    [Symbol.asyncIterator](): FriendPages;
+    /**
+     * The next page: `{ value, done }`.
+     */
+    next(): Promise<IteratorResult<FriendPage, undefined>>;
+    /**
+     * Ends a `for await` loop early.
+     */
+    return(): Promise<IteratorResult<never, undefined>>;
+    /**
+     * Where the next page starts; `null` once complete.
+     */
+    readonly cursor: number | null;
+}
+
+/**
  * Client-side pacing shared by several clients: a token bucket per endpoint
  * (default 200 calls per second, the documented limit). Pass the same
  * instance as `rateLimit` to every `TimClient` of one app.
@@ -1683,6 +1881,20 @@ export class TimClient {
      */
     listConversations(fromAccount: string, options?: ListConversationsOptions): ConversationList;
     /**
+     * Every friend of `fromAccount` (`sns/friend_get`), page by page as you
+     * iterate, each with its friend groups: a friend whose `groups` is empty
+     * is in none. Same shape as `listConversations`; the cursor is a
+     * `startIndex` number.
+     *
+     * @example
+     * ```js
+     * const friends = await tim.listFriends("alice").collect();
+     * const ungrouped = friends.filter((f) => f.groups.length === 0);
+     * ```
+     * @throws {TimError} `kind: "invalid_input"` for bad options.
+     */
+    listFriends(fromAccount: string, options?: ListFriendsOptions): FriendList;
+    /**
      * `v4/recentcontact/mark_contact`: set / clear marks of conversations.
      * With `target` instead of `set` / `clear`, the client reads the current
      * marks and sends only the difference. More than 100 changes are split
@@ -1711,6 +1923,13 @@ export class TimClient {
      * the other, or `concurrency` at a time) and merged in input order.
      */
     searchContactGroup(request: SearchContactGroupRequest, options?: TimCallOptions): Promise<SearchContactGroupResult & TimCallInfo>;
+    /**
+     * `v4/sns/friend_get`: one page of a user's friends, each with its
+     * friend groups (none: ungrouped), remark and fields. Pass the
+     * page's `nextStartIndex` as `startIndex` until `complete`, or
+     * walk them all with `listFriends`.
+     */
+    snsFriendGet(request: SnsFriendGetRequest, options?: TimCallOptions): Promise<FriendPage & TimCallInfo>;
     /**
      * `v4/sns/group_add`: create friend groups, optionally with friends (per-friend results).
      */

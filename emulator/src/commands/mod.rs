@@ -8,7 +8,7 @@
 //! | `recentcontact.rs` | get_list, delete, get_contact_group, search_contact_group |
 //! | `groups.rs` | create_contact_group, del_contact_group, update_contact_group |
 //! | `marks.rs` | mark_contact (and the 1000-conversation cap every mark write checks) |
-//! | `sns.rs` | sns/group_add, sns/group_delete, sns/group_get |
+//! | `sns.rs` | sns/group_add, sns/group_delete, sns/group_get, sns/friend_get |
 //! | `wire.rs` | reading request fields, writing the item shapes they share |
 //!
 //! A new command is one row in [`emulator_commands!`] (its variant, path,
@@ -87,6 +87,7 @@ macro_rules! emulator_commands {
             SnsGroupGet, "sns", "group_get", Sns, read, |b, u, _c| sns::group_get(b, u);
             SnsGroupAdd, "sns", "group_add", Sns, write, |b, u, c| sns::group_add(b, u, c);
             SnsGroupDelete, "sns", "group_delete", Sns, write, |b, u, _c| sns::group_delete(b, u);
+            SnsFriendGet, "sns", "friend_get", Sns, read, |b, u, c| sns::friend_get(b, u, c);
         }
     };
 }
@@ -200,6 +201,8 @@ pub struct Ctx<'a> {
     pub get_list_page_size: usize,
     /// get_contact_group page size.
     pub contact_group_page_size: usize,
+    /// sns/friend_get page size.
+    pub friend_page_size: usize,
 }
 
 pub(crate) type Obj = Map<String, Value>;

@@ -1,7 +1,8 @@
-//! Friend groups (`v4/sns/group_*`): group_get, group_add, group_delete.
+//! Friend groups (`v4/sns/group_*`): group_get, group_add, group_delete;
+//! and the friend list (`v4/sns/friend_get`).
 //! `CurrentSequence` is bumped once per successful write.
 
-use super::wire::{bad, opt_arr, opt_str, opt_u64, req_arr, str_list};
+use super::wire::{bad, opt_arr, opt_str, opt_u64, req_arr, req_u64, str_list};
 use super::{ApiError, Ctx, Obj, R};
 use crate::state::User;
 use serde_json::{json, Value};
@@ -123,5 +124,56 @@ pub(super) fn group_delete(o: &Obj, u: &mut User) -> R<Obj> {
     u.friend_group_seq = u.friend_group_seq.saturating_add(1);
     let mut r = Obj::new();
     r.insert("CurrentSequence".into(), json!(u.friend_group_seq));
+    Ok(r)
+}
+
+/// `sns/friend_get`: one page of the user's friends, in UserID order, each
+/// with its friend groups (`Tag_SNS_IM_Group`, in the groups' order; omitted
+/// when it is in none). The emulator keeps no other friend data (remark, add
+/// source, add time, custom fields), so it sends no other tag.
+/// `StandardSequence` is the friend-group sequence (the emulator's only
+/// standard friend data that changes); `CustomSequence` is always 0. A
+/// request whose `StandardSequence` equals it still gets the friends' IDs,
+/// without their tags (the documented "no standard friend data").
+pub(super) fn friend_get(o: &Obj, u: &User, ctx: &Ctx<'_>) -> R<Obj> {
+    let pc = 30001;
+    let start = req_u64(o, "StartIndex", pc)?;
+    let standard = opt_u64(o, "StandardSequence", pc)?;
+    let _ = opt_u64(o, "CustomSequence", pc)?;
+    let unchanged = standard == Some(u.friend_group_seq) && standard != Some(0);
+    let size = ctx.friend_page_size.max(1);
+    let total = u.friends.len();
+    let from = usize::try_from(start).unwrap_or(usize::MAX).min(total);
+    let to = from.saturating_add(size).min(total);
+    let complete = to >= total;
+    let items: Vec<Value> = u
+        .friends
+        .iter()
+        .skip(from)
+        .take(to - from)
+        .map(|f| {
+            let groups: Vec<&String> = u
+                .friend_groups
+                .iter()
+                .filter(|(_, m)| m.contains(f))
+                .map(|(g, _)| g)
+                .collect();
+            let mut tags = Vec::new();
+            if !unchanged && !groups.is_empty() {
+                tags.push(json!({"Tag": "Tag_SNS_IM_Group", "Value": groups}));
+            }
+            json!({"To_Account": f, "ValueItem": tags})
+        })
+        .collect();
+    let mut r = Obj::new();
+    r.insert("UserDataItem".into(), Value::Array(items));
+    r.insert("StandardSequence".into(), json!(u.friend_group_seq));
+    r.insert("CustomSequence".into(), json!(0));
+    r.insert("FriendNum".into(), json!(total));
+    r.insert("CompleteFlag".into(), json!(u8::from(complete)));
+    r.insert(
+        "NextStartIndex".into(),
+        json!(if complete { 0 } else { to as u64 }),
+    );
     Ok(r)
 }

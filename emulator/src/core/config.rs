@@ -38,6 +38,8 @@ pub struct Config {
     pub get_list_page_size: usize,
     /// get_contact_group page size.
     pub contact_group_page_size: usize,
+    /// sns/friend_get page size (the real one is not documented).
+    pub friend_page_size: usize,
     /// Fault injection.
     pub faults: FaultConfig,
     /// Limits / codes.
@@ -68,6 +70,7 @@ impl Default for Config {
             rate_limit: 200,
             get_list_page_size: 100,
             contact_group_page_size: 100,
+            friend_page_size: 100,
             faults: FaultConfig::default(),
             limits: Limits::default(),
             now: None,
@@ -86,6 +89,7 @@ pub(crate) struct Runtime {
     pub(crate) rate_limit: u32,
     pub(crate) get_list_page_size: usize,
     pub(crate) contact_group_page_size: usize,
+    pub(crate) friend_page_size: usize,
     pub(crate) faults: FaultConfig,
     pub(crate) limits: Limits,
 }
@@ -96,6 +100,7 @@ impl Runtime {
             rate_limit: c.rate_limit,
             get_list_page_size: c.get_list_page_size,
             contact_group_page_size: c.contact_group_page_size,
+            friend_page_size: c.friend_page_size,
             faults: c.faults.clone(),
             limits: c.limits.clone(),
         }
@@ -108,6 +113,7 @@ impl Runtime {
             "rateLimit": self.rate_limit,
             "getListPageSize": self.get_list_page_size,
             "contactGroupPageSize": self.contact_group_page_size,
+            "friendPageSize": self.friend_page_size,
             "faults": {
                 "rate": self.faults.rate,
                 "kinds": self.faults.kinds.iter().map(FaultKind::name).collect::<Vec<_>>(),
@@ -138,6 +144,7 @@ impl Runtime {
                 }
                 "getListPageSize" => next.get_list_page_size = num(v, k)?.max(1) as usize,
                 "contactGroupPageSize" => next.contact_group_page_size = num(v, k)?.max(1) as usize,
+                "friendPageSize" => next.friend_page_size = num(v, k)?.max(1) as usize,
                 "faults" => apply_faults(&mut next.faults, v)?,
                 "limits" => apply_limits(&mut next.limits, v)?,
                 other => return Err(format!("unknown field {other}")),
@@ -224,8 +231,8 @@ impl Config {
     /// in-process `fetch` and the `node:http` server) pass in: `sdkAppId`,
     /// `secretKey`, `admins`, `seed` (a seed document; absent = no users),
     /// `maxBodyBytes`, and the runtime settings `POST /__control/config` takes
-    /// (`rateLimit`, `getListPageSize`, `contactGroupPageSize`, `faults`,
-    /// `limits`). Every field is optional; an unknown one is an error.
+    /// (`rateLimit`, `getListPageSize`, `contactGroupPageSize`,
+    /// `friendPageSize`, `faults`, `limits`). Every field is optional; an unknown one is an error.
     ///
     /// # Errors
     /// A message naming the field that is unknown or has a bad value.
@@ -265,7 +272,12 @@ impl Config {
                     c.max_body_bytes = usize::try_from(num(v, k)?.max(1))
                         .map_err(|_| "maxBodyBytes too large".to_string())?
                 }
-                "rateLimit" | "getListPageSize" | "contactGroupPageSize" | "faults" | "limits" => {
+                "rateLimit"
+                | "getListPageSize"
+                | "contactGroupPageSize"
+                | "friendPageSize"
+                | "faults"
+                | "limits" => {
                     runtime.insert(k.clone(), v.clone());
                 }
                 other => return Err(format!("unknown option {other}")),
@@ -276,6 +288,7 @@ impl Config {
         c.rate_limit = rt.rate_limit;
         c.get_list_page_size = rt.get_list_page_size;
         c.contact_group_page_size = rt.contact_group_page_size;
+        c.friend_page_size = rt.friend_page_size;
         c.faults = rt.faults;
         c.limits = rt.limits;
         Ok(c)
@@ -291,7 +304,7 @@ mod from_json_tests {
         let c = Config::from_json(&json!({
             "sdkAppId": 1400000001u64, "secretKey": "k", "admins": ["a", "b"],
             "seed": {"users": {"u": {}}}, "rateLimit": 5, "getListPageSize": 7,
-            "contactGroupPageSize": 9, "faults": {"script": ["http502"]},
+            "contactGroupPageSize": 9, "friendPageSize": 4, "faults": {"script": ["http502"]},
             "limits": {"maxContactGroups": 3}, "maxBodyBytes": 1000
         }))
         .unwrap();
@@ -299,7 +312,7 @@ mod from_json_tests {
         assert_eq!(c.admins, ["a", "b"]);
         assert!(c.seed.users.contains_key("u"));
         assert_eq!((c.rate_limit, c.get_list_page_size), (5, 7));
-        assert_eq!(c.contact_group_page_size, 9);
+        assert_eq!((c.contact_group_page_size, c.friend_page_size), (9, 4));
         assert_eq!(c.faults.script.front(), Some(&FaultKind::Http502));
         assert_eq!((c.limits.max_contact_groups, c.max_body_bytes), (3, 1000));
         let e = |v: Value| Config::from_json(&v).unwrap_err();
@@ -315,7 +328,7 @@ mod from_json_tests {
         let mut c = Config::from_json(&json!({
             "sdkAppId": 1400000002u64, "secretKey": "k2", "admins": ["x"],
             "seed": {"users": {"u": {}}}, "rateLimit": 4, "getListPageSize": 3,
-            "contactGroupPageSize": 2, "faults": {"rate": 0.5, "kinds": ["drop"], "script": ["http502"]},
+            "contactGroupPageSize": 2, "friendPageSize": 6, "faults": {"rate": 0.5, "kinds": ["drop"], "script": ["http502"]},
             "limits": {"maxFriendGroups": 7}, "maxBodyBytes": 999
         }))
         .unwrap();

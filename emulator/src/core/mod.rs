@@ -277,6 +277,7 @@ impl Emulator {
             now: now.unix_secs(),
             get_list_page_size: self.rt.get_list_page_size,
             contact_group_page_size: self.rt.contact_group_page_size,
+            friend_page_size: self.rt.friend_page_size,
         };
         commands::handle(cmd, obj, &mut self.state, &ctx)
     }

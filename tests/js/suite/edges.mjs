@@ -55,7 +55,7 @@ export default function register(test, ctx) {
   test("edges: listings with a fromAccount that is not a string throw a TimError naming it; the client keeps working", async () => {
     const tim = stubClient();
     for (const bad of [{ fromAccount: "a" }, 42, null, [], undefined, 10n, Symbol("s"), () => "a"]) {
-      for (const method of ["listConversations", "listContactGroupItems"]) {
+      for (const method of ["listConversations", "listContactGroupItems", "listFriends"]) {
         const e = thrown(() => tim[method](bad), `${method}(${typeof bad})`);
         assert.equal(e.kind, "invalid_input");
         assert.equal(e.field, "fromAccount");

@@ -207,6 +207,34 @@ export default function register(test, ctx) {
     assert.ok(!again.groups.some((g) => g.name === "js-friends"));
   });
 
+  test("emulator: listFriends walks every friend once with its groups; the ungrouped have none; a cursor resumes", async () => {
+    await control("config", { friendPageSize: 3 });
+    const tim = await client();
+    const seed = await seedUser("bob");
+    const friends = await tim.listFriends("bob").collect();
+    assert.deepEqual(friends.map((f) => f.userId), [...seed.friends].sort());
+    for (const f of friends) {
+      const want = seed.friendGroups.filter((g) => g.members.includes(f.userId)).map((g) => g.name);
+      assert.deepEqual(f.groups, want, f.userId);
+      assert.deepEqual(f.fields, []);
+    }
+    const ungrouped = friends.filter((f) => f.groups.length === 0).map((f) => f.userId);
+    assert.ok(ungrouped.length > 0, "the demo seed has friends in no group");
+    const pages = [];
+    for await (const p of tim.listFriends("bob").pages()) pages.push(p);
+    assert.equal(pages.length, Math.ceil(seed.friends.length / 3));
+    assert.ok(pages.every((p) => p.friendCount === seed.friends.length));
+    const list = tim.listFriends("bob");
+    for (let i = 0; i < 4; i++) await list.next();
+    const cursor = list.cursor;
+    assert.equal(cursor, 3, "the cursor is the startIndex of the page being read");
+    const rest = await tim.listFriends("bob", { cursor }).collect();
+    assert.deepEqual(rest.map((f) => f.userId), friends.slice(3).map((f) => f.userId));
+    const page = await tim.snsFriendGet({ fromAccount: "bob", startIndex: 3 });
+    assert.equal(page.nextStartIndex, 6);
+    assert.deepEqual(page.friends, friends.slice(3, 6));
+  });
+
   test("emulator: deleting a missing conversation group is an API error 51009", async () => {
     const tim = await client();
     const e = await assert.rejects(() => tim.delContactGroup({ fromAccount: "bob", groupName: "no-such-group" }), (e) => {

@@ -676,15 +676,18 @@ export default function register(test, ctx) {
     "TimClient#getContactGroup": () => [{ fromAccount: "alice", startIndex: 0 }, callOptions],
     "TimClient#getList": () => [{ fromAccount: "alice", cursor: { timeStamp: 0, startIndex: 0, topTimeStamp: 0, topStartIndex: 0 }, pinned: true, empty: true, pinnedPaging: true }, callOptions],
     "TimClient#listContactGroupItems": () => ["alice", { cursor: 0, timeoutMs: 2000, signal: callOptions.signal }],
+    "TimClient#listFriends": () => ["alice", { cursor: 0, timeoutMs: 2000, signal: callOptions.signal }],
     "TimClient#listConversations": () => ["alice", { cursor: { timeStamp: 0, startIndex: 0, topTimeStamp: 0, topStartIndex: 0 }, pinned: true, empty: true, pinnedPaging: true, timeoutMs: 2000 }],
     "TimClient#markContact": () => [{ fromAccount: "alice", items: [{ conversation: conv[0], set: ["star", 40], clear: ["unread"], customMark: "abcd" }, { conversation: conv[1], target: { star: true, custom: [33] } }] }, callOptions],
     "TimClient#searchContactGroup": () => [{ fromAccount: "alice", conversations: conv }, callOptions],
     "TimClient#snsGroupAdd": () => [{ fromAccount: "alice", groupNames: ["g1", "g2"], friends: ["bob"] }, callOptions],
     "TimClient#snsGroupDelete": () => [{ fromAccount: "alice", groupNames: ["g1"] }, callOptions],
+    "TimClient#snsFriendGet": () => [{ fromAccount: "alice", startIndex: 0, standardSequence: 1, customSequence: 2 }, callOptions],
     "TimClient#snsGroupGet": () => [{ fromAccount: "alice", needFriends: true, groupNames: ["g1"], lastSequence: 1 }, callOptions],
     "TimClient#updateContactGroup": () => [{ fromAccount: "alice", groupName: "g1", add: [conv[0]], remove: [conv[1]] }, callOptions],
     "ConversationList#collect": () => [{ limit: 5 }],
     "ContactGroupItemList#collect": () => [{ limit: 5 }],
+    "FriendList#collect": () => [{ limit: 5 }],
   };
 
   // ---- how to get instances of each class, and a normal call on one
@@ -704,6 +707,8 @@ export default function register(test, ctx) {
     ConversationPages: (env) => ({ fresh: () => env.tim.listConversations("alice").pages(), healthy: listHealthy }),
     ContactGroupItemList: (env) => ({ fresh: () => env.tim.listContactGroupItems("alice"), healthy: listHealthy }),
     ContactGroupItemPages: (env) => ({ fresh: () => env.tim.listContactGroupItems("alice").pages(), healthy: listHealthy }),
+    FriendList: (env) => ({ fresh: () => env.tim.listFriends("alice"), healthy: listHealthy }),
+    FriendPages: (env) => ({ fresh: () => env.tim.listFriends("alice").pages(), healthy: listHealthy }),
   };
   const SKIP_MEMBERS = new Set(["constructor", "__destroy_into_raw"]); // wasm-bindgen's raw-pointer plumbing
   const DESTROYS = new Set(["free"]); // plus Symbol.dispose
