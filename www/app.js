@@ -33,7 +33,7 @@ import { toCsv, download } from "./exporting.js";
  * @property {string} [customMark]
  * @property {number[]} groupIds
  */
-/** @typedef {{ data: RowData, el: HTMLElement, box: HTMLInputElement, key: string, offlist: boolean }} Row */
+/** @typedef {{ data: RowData, el: HTMLElement, box: HTMLInputElement, key: string, offlist: boolean, seq: number }} Row */
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -110,6 +110,7 @@ const $ = {
   selClear: button("sel-clear"),
   selMatching: button("sel-matching"),
   selAll: input("sel-all"),
+  listHead: el("list-head"),
   loadAll: button("load-all"),
   fText: input("f-text"),
   fType: select("f-type"),
@@ -181,6 +182,12 @@ let loadFailed = false;
 let pages = 0;
 let pinnedCount = 0;
 let duplicates = 0;
+/** Every row made for this user, duplicates included, in arrival order. @type {Row[]} */
+let allRows = [];
+/** The column the list is sorted by ("" = the server's order: pinned first, then by time). */
+let sortCol = "";
+/** 1 ascending, -1 descending. */
+let sortDir = 1;
 /** Loaded rows by conversation key. @type {Map<string, Row>} */
 const rows = new Map();
 /** Selected conversation keys. @type {Set<string>} */
@@ -371,7 +378,7 @@ function clearUserPanels(text) {
   $.groupsSummary.textContent = "";
   $.groupsNote.textContent = "";
   $.friendsSummary.textContent = "";
-  $.friendsUngrouped.textContent = "";
+  $.friendsUngrouped.replaceChildren();
   $.groups.replaceChildren(h("li", { class: "empty muted" }, text));
   $.friendGroups.replaceChildren(h("li", { class: "empty muted" }, text));
   $.tbGroup.replaceChildren();
@@ -397,6 +404,7 @@ function resetList() {
   pages = 0;
   pinnedCount = 0;
   duplicates = 0;
+  allRows = [];
   $.list.scrollTop = 0;
   updateSelection();
   updateSummary();
@@ -690,15 +698,24 @@ async function refreshRows(client, conversations) {
 
 // ---------------------------------------------------------------- friend groups
 
-/** @param {TimClient} client */
-function readFriendGroups(client) {
-  return client.snsGroupGet({ fromAccount: user, needFriends: true }, { signal: lookupAbort.signal });
+/**
+ * The friend groups (`snsGroupGet` with friends) and, read at the same time, every friend
+ * (`listFriends`, all pages of sns/friend_get): the friends in no group come only from the latter.
+ * A failed friend list still shows the groups, with the failure said where the ungrouped would be.
+ * @param {TimClient} client
+ */
+async function readFriendGroups(client) {
+  const signal = lookupAbort.signal;
+  const all = client.listFriends(user, { signal }).collect().then((f) => ({ f, e: undefined }), (e) => ({ f: undefined, e }));
+  const groups = await client.snsGroupGet({ fromAccount: user, needFriends: true }, { signal });
+  const { f, e } = await all;
+  return { groups, friends: f, listError: e };
 }
 
-/** @param {import("tim-contacts").SnsGroupGetResultWithFriends} r */
+/** @param {{ groups: import("tim-contacts").SnsGroupGetResultWithFriends, friends: import("tim-contacts").Friend[] | undefined, listError: unknown }} r */
 function renderFriendGroups(r) {
-  friendGroups = r.groups.map((g) => ({ name: g.name, friends: [...(g.friends ?? [])] }));
-  $.friendsSummary.textContent = String(r.groups.length);
+  friendGroups = r.groups.groups.map((g) => ({ name: g.name, friends: [...(g.friends ?? [])] }));
+  $.friendsSummary.textContent = String(friendGroups.length);
   const names = friendGroups.map((g) => g.name);
   const items = friendGroups.map((g) => {
     const rename = h("button", { type: "button", class: "icon rename", "aria-label": `Rename friend group ${g.name}` }, "Rename");
@@ -722,13 +739,43 @@ function renderFriendGroups(r) {
     return li;
   });
   $.friendGroups.replaceChildren(...(items.length ? items : [h("li", { class: "empty muted" }, "No friend groups.")]));
-  // The package has no friend-list call (sns/friend_get), so friends in no group cannot be listed.
-  $.friendsUngrouped.textContent = "Friends in no group are not listed: the package has no friend-list call.";
+  renderUngrouped(r.friends, r.listError, names);
+}
+
+/**
+ * The friends in no friend group, each with an "add to" choice of group.
+ * @param {import("tim-contacts").Friend[] | undefined} friends
+ * @param {unknown} listError
+ * @param {string[]} names
+ */
+function renderUngrouped(friends, listError, names) {
+  if (!friends) {
+    $.friendsUngrouped.replaceChildren(h("p", { class: "note" }, "Could not list the friends in no group."));
+    showError("List friends", listError);
+    return;
+  }
+  const ungrouped = friends.filter((f) => f.groups.length === 0).map((f) => f.userId);
+  const rows = ungrouped.map((f) => {
+    const to = h("select", { "aria-label": `Add ${f} to` }, ...names.map((n) => h("option", { value: n }, n)));
+    const add = h("button", { type: "button", class: "icon move" }, "Add");
+    add.setAttribute("aria-label", `Add ${f} to the chosen group`);
+    add.addEventListener("click", () => void moveFriend(f, "", to.value));
+    return h("li", { "data-friend": f }, h("span", { class: "fname" }, f), names.length ? h("span", { class: "actions" }, to, add) : null);
+  });
+  $.friendsUngrouped.replaceChildren(
+    h("details", { "data-ungrouped": "" },
+      h("summary", {}, h("span", { class: "gname" }, "In no group"), h("span", { class: "count" }, String(ungrouped.length)),
+        h("span", { class: "muted" }, ` of ${friends.length} friends`)),
+      rows.length ? h("ul", { class: "friends" }, ...rows) : h("p", { class: "friends" }, "every friend is in a group")));
 }
 
 /** @param {string} friend @param {string} from @param {string} to */
 function moveFriend(friend, from, to) {
   if (!to) return;
+  if (!from) {
+    const next = friendGroups.map((g) => (g.name === to && !g.friends.includes(friend) ? { name: g.name, friends: [...g.friends, friend] } : g));
+    return changeFriendGroups(`Add ${friend} to “${to}”`, next, false);
+  }
   const next = friendGroups.map((g) => {
     if (g.name === from) return { name: g.name, friends: g.friends.filter((f) => f !== friend) };
     if (g.name === to && !g.friends.includes(friend)) return { name: g.name, friends: [...g.friends, friend] };
@@ -841,6 +888,7 @@ function appendRows(items) {
     frag.append(row.el);
   }
   $.list.insertBefore(frag, $.sentinel);
+  if (sortCol) applySort();
   keepActiveShown();
   updateSelection();
 }
@@ -871,9 +919,59 @@ function appendOfflist() {
     frag.append(row.el);
   }
   $.list.insertBefore(frag, $.sentinel);
+  if (sortCol) applySort();
   keepActiveShown();
   renderGroups([...groupsById.values()]);
   updateSummary();
+}
+
+/** How many marks and groups a row shows (the "Marks and groups" column's sort key). @param {RowData} d */
+function tagCount(d) {
+  const m = d.marks;
+  const marks = m ? [m.star, m.unread, m.fold, m.hide].filter(Boolean).length + m.custom.length : 0;
+  return marks + d.groupIds.length + (d.customMark ? 1 : 0);
+}
+
+/** @type {Record<string, (a: RowData, b: RowData) => number>} */
+const SORTS = {
+  type: (a, b) => a.conversation.type.localeCompare(b.conversation.type),
+  id: (a, b) => labelOf(a.conversation).localeCompare(labelOf(b.conversation)),
+  tags: (a, b) => tagCount(a) - tagCount(b),
+  time: (a, b) => (a.msgTime ?? 0) - (b.msgTime ?? 0),
+};
+
+/**
+ * Puts the rows in the order of the sort column (ties and "" keep the order they arrived in,
+ * the server's), and marks the column header with its direction. Rows of pages still to come are
+ * placed when they arrive; the "not in the recent list" separator shows in the server's order only.
+ */
+function applySort() {
+  const cmp = SORTS[sortCol];
+  const order = cmp ? [...allRows].sort((a, b) => sortDir * cmp(a.data, b.data) || a.seq - b.seq) : allRows;
+  const frag = document.createDocumentFragment();
+  const sep = $.list.querySelector(".list-sep");
+  for (const row of order) {
+    if (!cmp && sep && row.offlist && !sep.parentNode?.isSameNode(frag)) frag.append(sep);
+    frag.append(row.el);
+  }
+  $.list.insertBefore(frag, $.sentinel);
+  if (sep instanceof HTMLElement) sep.hidden = Boolean(cmp) || ![...rows.values()].some((r) => r.offlist && !r.el.hidden);
+  for (const b of $.listHead.querySelectorAll("button[data-sort]")) {
+    if (!(b instanceof HTMLButtonElement)) continue;
+    const on = b.dataset.sort === sortCol;
+    const dir = sortDir === 1 ? "ascending" : "descending";
+    b.dataset.dir = on ? dir : "";
+    b.setAttribute("aria-label", `${b.dataset.label}: ${on ? `sorted ${dir}; activate for ${sortDir === 1 ? "descending" : "the server's order"}` : "activate to sort ascending"}`);
+  }
+}
+
+/** A click on a column header: ascending, then descending, then the server's order. @param {string} col */
+function sortBy(col) {
+  if (sortCol !== col) [sortCol, sortDir] = [col, 1];
+  else if (sortDir === 1) sortDir = -1;
+  else [sortCol, sortDir] = ["", 1];
+  applySort();
+  keepActiveShown();
 }
 
 /** @param {RowData} data @param {string} key @param {boolean} offlist @returns {Row} */
@@ -881,13 +979,14 @@ function makeRow(data, key, offlist) {
   const c = data.conversation;
   const box = h("input", { type: "checkbox", tabindex: "-1", "aria-label": `Select ${labelOf(c)}` });
   const who = h("button", { type: "button", class: "id link", tabindex: "-1", title: `Details of ${labelOf(c)}` }, labelOf(c));
-  const el = h("div", { class: "row", role: "listitem", "data-key": key, "data-pinned": data.pinned, "data-offlist": offlist },
+  const el = h("div", { class: "row", role: "listitem", "data-key": key, "data-pinned": data.pinned, "data-offlist": offlist, "data-time": String(data.msgTime || 0) },
     h("label", { class: "pick" }, box),
     h("span", { class: `kind kind-${c.type}` }, c.type === "c2c" ? "C2C" : "GROUP"),
     h("span", { class: "who" }, who),
     h("span", { class: "tags" }),
     h("span", { class: "time" }, offlist ? "not in recent list" : data.msgTime ? fmtTime(data.msgTime) : "no messages"));
-  const row = { data, el, box, key, offlist };
+  const row = { data, el, box, key, offlist, seq: allRows.length };
+  allRows.push(row);
   renderTags(row);
   return row;
 }
@@ -1085,7 +1184,7 @@ function applyFilters() {
   for (const row of rows.values()) filterRow(row);
   for (const el of $.list.querySelectorAll(".row[data-duplicate]")) if (el instanceof HTMLElement) el.hidden = filtersActive();
   const sep = $.list.querySelector(".list-sep");
-  if (sep instanceof HTMLElement) sep.hidden = ![...rows.values()].some((r) => r.offlist && !r.el.hidden);
+  if (sep instanceof HTMLElement) sep.hidden = Boolean(sortCol) || ![...rows.values()].some((r) => r.offlist && !r.el.hidden);
   for (const li of $.groups.querySelectorAll("li[data-group-id]")) {
     li.classList.toggle("current", li.getAttribute("data-group-id") === $.fGroup.value);
   }
@@ -1541,6 +1640,9 @@ $.selClear.addEventListener("click", () => {
 });
 const selectShown = () => { for (const r of shownRows()) toggle(r, true); updateSelection(); };
 $.selMatching.addEventListener("click", selectShown);
+for (const b of $.listHead.querySelectorAll("button[data-sort]")) {
+  if (b instanceof HTMLButtonElement) b.addEventListener("click", () => sortBy(b.dataset.sort ?? ""));
+}
 $.selAll.addEventListener("change", () => {
   if ($.selAll.checked) selectShown();
   else { for (const r of shownRows()) toggle(r, false); updateSelection(); }

@@ -1,5 +1,5 @@
 // Drives the admin console (www/) in headless Chromium against real emulators.
-//   node tests/www/run.mjs [filter]
+//   node tests/www/run.mjs [filter]   (a regular expression matched against the case names)
 // Starts two tim-emulators (the demo seed, and a generated 3000-conversation seed), the console's
 // static server (www/serve.mjs), then runs each case in a fresh tab. Page errors and console
 // errors fail the case. Screenshots go to tests/www/.out/. Prints one line per case and
@@ -895,6 +895,37 @@ test("find and filter: by id, type, mark, group (click in the sidebar), pinned; 
   return { page, problems, note: `star ${starred.length}, Work ${work.length}` };
 });
 
+test("column headers sort the list (ascending, descending, back to the server's order); pages loaded later are placed", async () => {
+  await control(demoUrl, "reset", {});
+  const { page, problems } = await openConsole(demoUrl, { user: "alice" });
+  await page.waitForSelector("#list .row");
+  const ids = () => page.$$eval("#list .row:not([hidden])", (els) => els.map((e) => e.querySelector(".who")?.textContent ?? ""));
+  const server = await ids();
+  const head = (col) => page.locator(`#list-head button[data-sort="${col}"]`);
+  await head("id").click();
+  const asc = [...server].sort((a, b) => a.localeCompare(b));
+  assert(JSON.stringify(await ids()) === JSON.stringify(asc), "Conversation ascending");
+  assert((await head("id").getAttribute("data-dir")) === "ascending", "header shows no direction");
+  assert(/sorted ascending/.test(await head("id").getAttribute("aria-label")), "the header's name does not say it is sorted");
+  await loadAllRows(page);
+  const all = await ids();
+  assert(all.length > server.length, `one page only (${all.length})`);
+  assert(JSON.stringify(all) === JSON.stringify([...all].sort((a, b) => a.localeCompare(b))), "later pages not placed in order");
+  await head("id").click();
+  assert(JSON.stringify(await ids()) === JSON.stringify([...all].sort((a, b) => b.localeCompare(a))), "Conversation descending");
+  await head("id").click();
+  const back = await ids();
+  assert(JSON.stringify(back.slice(0, server.length)) === JSON.stringify(server), "third click does not restore the server's order");
+  assert(!(await page.locator(".list-sep").isHidden()), "the off-list separator is gone in the server's order");
+  await head("time").focus();
+  await page.keyboard.press("Enter");
+  const times = await page.$$eval("#list .row:not([hidden])", (els) => els.map((e) => Number(e.getAttribute("data-time"))));
+  assert(times.length > 1 && times.every((t, i) => i === 0 || times[i - 1] <= t), `keyboard sort by time: ${times.slice(0, 8)}`);
+  assert((await head("time").getAttribute("data-dir")) === "ascending", "time header shows no direction");
+  await assertAxeClean(page, "sorted list");
+  return { page, problems, note: `${all.length} rows sorted 3 ways` };
+});
+
 test("named custom mark bits (kept in the browser) and the detail drawer with every mark and group", async () => {
   await control(demoUrl, "reset", {});
   const { page, problems } = await openConsole(demoUrl, { user: "alice" });
@@ -964,6 +995,32 @@ test("friend groups managed: create, rename, move a friend, delete (through appl
   await page.screenshot({ path: join(OUT, "19-friend-groups.png") });
   await control(demoUrl, "reset", {});
   return { page, problems, note: "create, rename, move, delete" };
+});
+
+test("friends in no group are listed (listFriends) and one can be added to a group", async () => {
+  await control(demoUrl, "reset", {});
+  const { page, problems } = await openConsole(demoUrl, { user: "alice" });
+  const seed = (await control(demoUrl, "state")).users.alice;
+  const grouped = new Set(seed.friendGroups.flatMap((g) => g.members));
+  const want = seed.friends.filter((f) => !grouped.has(f)).sort();
+  assert(want.length > 0, "the demo seed has ungrouped friends for alice");
+  const box = page.locator("#friends-ungrouped details[data-ungrouped]");
+  await box.waitFor();
+  const summary = await box.locator("summary").innerText();
+  assert(summary.includes(String(want.length)) && summary.includes(`of ${seed.friends.length} friends`), `summary: ${summary}`);
+  await box.locator("summary").click();
+  const shown = await box.locator("li[data-friend]").evaluateAll((ls) => ls.map((l) => l.getAttribute("data-friend")));
+  assert(JSON.stringify(shown) === JSON.stringify(want), `ungrouped shown ${JSON.stringify(shown)}, want ${JSON.stringify(want)}`);
+  const f = want[0];
+  await box.locator(`li[data-friend="${f}"] select`).selectOption("Family");
+  await box.locator(`li[data-friend="${f}"] button.move`).click();
+  await page.waitForFunction((id) => document.querySelector(`#friend-groups li[data-friend-group="Family"] li[data-friend="${id}"]`) !== null, f);
+  const after = (await control(demoUrl, "state")).users.alice.friendGroups.find((g) => g.name === "Family");
+  assert(after.members.includes(f), `Family: ${after.members}`);
+  assert(await page.locator(`#friends-ungrouped li[data-friend="${f}"]`).count() === 0, "still listed as ungrouped");
+  await page.screenshot({ path: join(OUT, "19b-ungrouped-friends.png") });
+  await control(demoUrl, "reset", {});
+  return { page, problems, note: `${want.length} ungrouped, 1 added to Family` };
 });
 
 test("audit log: every change is kept across a reload (IndexedDB) with before, after and per-item results; exportable", async () => {
@@ -1130,7 +1187,7 @@ let passed = 0;
 let failed = 0;
 try {
   for (const c of cases) {
-    if (filter && !c.name.includes(filter)) continue;
+    if (filter && !new RegExp(filter).test(c.name)) continue;
     const started = Date.now();
     let page;
     try {
