@@ -6,7 +6,7 @@ export interface BulkClient {
     /** A user's snapshot (see `TimClient.exportUser`). */
     exportUser(userId: string, options?: { signal?: AbortSignal; timeoutMs?: number }): Promise<any>;
     /** Converge a user to a desired snapshot (see `TimClient.applyUser`). */
-    applyUser(desired: any, options?: { prune?: boolean; dryRun?: boolean; signal?: AbortSignal; timeoutMs?: number }): Promise<any>;
+    applyUser(desired: any, options?: { prune?: boolean; dryRun?: boolean; keepBefore?: boolean; signal?: AbortSignal; timeoutMs?: number }): Promise<any>;
     /** Compare a desired snapshot with the live state (see `TimClient.verifyUser`). */
     verifyUser(desired: any, options?: { prune?: boolean; signal?: AbortSignal; timeoutMs?: number }): Promise<any>;
 }
@@ -135,6 +135,8 @@ export interface BulkChange {
 export interface ApplyUsersOptions extends VerifyUsersOptions {
     /** Plan only: nothing is written (reports carry the plan, `executed` is empty). */
     dryRun?: boolean;
+    /** Keep each user's live state, as read before its first write, in `report.before` (default false). */
+    keepBefore?: boolean;
     /** Called for every executed step, when its user's apply finished. */
     onChange?: (change: BulkChange) => void;
 }

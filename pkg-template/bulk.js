@@ -496,12 +496,13 @@ export async function* applyUsers(options) {
   yield* runDesired(
     "applyUsers",
     o,
-    ["dryRun", "onChange"],
+    ["dryRun", "keepBefore", "onChange"],
     async (snapshot, signal) => {
       /** @type {Record<string, unknown>} */
       const opts = { ...callOptions(o, signal) };
       if (o.prune !== undefined) opts.prune = o.prune;
       if (o.dryRun !== undefined) opts.dryRun = o.dryRun;
+      if (o.keepBefore !== undefined) opts.keepBefore = o.keepBefore;
       const report = await o.client.applyUser(snapshot, opts);
       if (o.onChange) {
         for (const ex of report?.executed ?? []) {

@@ -73,9 +73,15 @@ fn export_apply_verify_round_trip_between_two_apps() {
         assert_eq!(back, exported);
         assert_eq!(block_on(export_user(&ca, user, &opts)).unwrap(), exported);
 
+        let live_before = block_on(export_user(&cb, user, &opts)).unwrap();
         let before = writes(&b);
         let report = block_on(apply_user(&cb, &exported, false, false, &opts)).unwrap();
         assert!(report.ok, "{user}: {report:#?}");
+        assert_eq!(
+            report.before.as_ref(),
+            Some(&live_before),
+            "{user}: before is the state the plan was computed from"
+        );
         assert_eq!(
             writes(&b) - before,
             u64::from(report.plan.writes),

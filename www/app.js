@@ -1514,6 +1514,32 @@ async function bulkPlanRun() {
   }
 }
 
+/**
+ * The part of a user's snapshot that a plan's steps touch (their conversations, conversation
+ * groups and friend groups): the before / after of a bulk apply's audit entry, small enough to read.
+ * @param {Snapshot | undefined} snap @param {Step[]} steps
+ */
+function touched(snap, steps) {
+  if (!snap) return null;
+  const convs = new Set();
+  const groups = new Set();
+  const fgroups = new Set();
+  for (const st of steps) {
+    if (st.op === "createGroup" || st.op === "deleteGroup") groups.add(st.name);
+    if (st.op === "addToGroup" || st.op === "removeFromGroup") groups.add(st.group);
+    if ("conversations" in st) for (const c of st.conversations) convs.add(keyOf(c));
+    if (st.op === "mark" || st.op === "customMark") for (const it of st.items) convs.add(keyOf(it.conversation));
+    if (st.op === "createFriendGroups" || st.op === "deleteFriendGroups") for (const n of st.names) fgroups.add(n);
+  }
+  const conversations = (snap.conversations ?? []).filter((c) => convs.has(keyOf(c.conversation)))
+    .map((c) => ({ conversation: labelOf(c.conversation), marks: c.marks ?? "", customMark: c.customMark ?? "", groups: c.groups ?? [] }));
+  const out = /** @type {Record<string, unknown>} */ ({});
+  if (conversations.length || convs.size) out.conversations = conversations;
+  if (groups.size) out.conversationGroups = (snap.conversationGroups ?? []).filter((g) => groups.has(g));
+  if (fgroups.size) out.friendGroups = (snap.friendGroups ?? []).filter((g) => fgroups.has(g.name));
+  return out;
+}
+
 /** Applies the plan shown (`applyUsers` re-reads each user's live state and writes the difference). */
 async function bulkApplyRun() {
   if (!tim || !plannedText) return;
@@ -1526,7 +1552,8 @@ async function bulkApplyRun() {
   let failed = 0;
   try {
     bulkProgress(0, total, 0);
-    for await (const e of applyUsers({ client: tim, desired: text, validateSnapshot: validate, concurrency: 4, signal: bulkAbort.signal,
+    const client = tim;
+    for await (const e of applyUsers({ client, desired: text, validateSnapshot: validate, concurrency: 4, keepBefore: true, signal: bulkAbort.signal,
       onProgress: (p) => bulkProgress(p.finished, total, p.failed) })) {
       const who = e.user ?? "?";
       if (e.error !== undefined) {
@@ -1541,8 +1568,12 @@ async function bulkApplyRun() {
       const errs = report.executed.filter((x) => x.error).map((x) => h("p", {}, `step ${x.step + 1} (${x.op}): ${x.error?.kind} ${x.error?.message}`));
       sections.push(h("div", { class: `result r-${report.ok ? "ok" : "partial"}`, "data-user": who, "data-status": report.ok ? "ok" : "partial" },
         h("h3", {}, `${who}: ${report.executed.length} writes${report.ok ? ", all applied" : ", not all applied"}`), ...errs, items.length ? outcomeTable(items) : null));
-      void addAudit({ time: new Date().toISOString(), user: who, action: `bulk apply: ${report.plan.steps.map(stepWords).join("; ")}`, before: null,
-        after: null, status: report.ok ? "ok" : "partial", results: report.executed });
+      const before = touched(report.before, report.plan.steps);
+      // What the writes left: read again (a partial apply leaves a state nobody asked for).
+      const after = report.executed.length === 0 ? before
+        : await client.exportUser(who, { signal: bulkAbort.signal }).then((s) => touched(s, report.plan.steps), (err) => ({ unread: errorFacts(err) }));
+      void addAudit({ time: new Date().toISOString(), user: who, action: `bulk apply: ${report.plan.steps.map(stepWords).join("; ")}`, before,
+        after, status: report.ok ? "ok" : "partial", results: report.executed });
     }
   } catch (e) {
     sections.push(h("div", { class: "result r-error", role: "alert" }, h("h3", {}, "The job stopped"), h("p", {}, errorText(e))));

@@ -41,6 +41,14 @@ pub struct ApplyReport {
     pub executed: Vec<ExecutedStep>,
     /// True when every executed step succeeded for every item.
     pub ok: bool,
+    /// The live state the plan was computed from, as read before the first
+    /// write: what to restore to undo the apply, and the "before" of an audit
+    /// log. Always set by [`apply_user`]; the JavaScript `applyUser` leaves
+    /// it out unless asked (`keepBefore: true`), since a whole snapshot per
+    /// user would swell every apply log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(all(feature = "js", target_arch = "wasm32"), tsify(optional))]
+    pub before: Option<Snapshot>,
 }
 
 /// One executed (or skipped) step of an apply.
@@ -351,6 +359,7 @@ pub async fn apply_user<T: Transport, S: Signer, E: Entropy, K: Clock>(
         ok: executed.iter().all(|s| s.ok),
         plan,
         executed,
+        before: Some(live),
     })
 }
 

@@ -17,7 +17,7 @@ use crate::error::Error;
 
 const PLAN_KEYS: &[&str] = &["prune"];
 const EXPORT_KEYS: &[&str] = &["signal", "timeoutMs"];
-const APPLY_KEYS: &[&str] = &["prune", "dryRun", "signal", "timeoutMs"];
+const APPLY_KEYS: &[&str] = &["prune", "dryRun", "keepBefore", "signal", "timeoutMs"];
 const VERIFY_KEYS: &[&str] = &["prune", "signal", "timeoutMs"];
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -42,6 +42,8 @@ export interface ApplyUserOptions {
   prune?: boolean;
   /** Read and plan only: `executed` stays empty and nothing is written (default false). */
   dryRun?: boolean;
+  /** Keep the live state the plan was computed from in the report's `before` (default false). */
+  keepBefore?: boolean;
   /** Abort the apply between or during steps: it rejects with a `TimError` of kind `"aborted"`. */
   signal?: AbortSignal;
   /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
@@ -148,6 +150,16 @@ fn bulk_options(options: Option<JsValue>, keys: &[&str]) -> Result<(bool, bool, 
     Ok((prune, dry_run, call_options_of(o.as_ref())?))
 }
 
+/// The `keepBefore` flag of `applyUser`'s options (the keys are checked by
+/// [`bulk_options`]; an options value that is not an object is refused there).
+fn keep_before_of(options: Option<&JsValue>) -> Result<bool, Error> {
+    let Some(o) = options else { return Ok(false) };
+    match Opts::new(o, "options", APPLY_KEYS) {
+        Ok(Some(o)) => Ok(o.bool("keepBefore")?.unwrap_or(false)),
+        _ => Ok(false),
+    }
+}
+
 /// Runs a bulk job under its options (abortable); a bad input rejects.
 fn spawn_bulk(
     client: &Rc<Inner>,
@@ -230,12 +242,18 @@ impl TimClient {
             JsValue,
         >,
     ) -> js_sys::Promise {
+        let keep_before = keep_before_of(options.as_ref());
         let job = bulk_options(options, APPLY_KEYS).and_then(|(prune, dry_run, per_call)| {
+            let keep_before = keep_before?;
             let desired = snapshot_arg(desired, "desired", "")?;
             bulk::validate_snapshot(&desired)?;
             let job: BulkJob = Box::new(move |client, opts| {
                 Box::pin(async move {
-                    let report = bulk::apply_user(&client, &desired, prune, dry_run, &opts).await?;
+                    let mut report =
+                        bulk::apply_user(&client, &desired, prune, dry_run, &opts).await?;
+                    if !keep_before {
+                        report.before = None;
+                    }
                     to_js_value(&report)
                 })
             });

@@ -399,6 +399,8 @@ export interface ApplyUserOptions {
     prune?: boolean | undefined;
     /** Read and plan only: `executed` stays empty and nothing is written (default false). */
     dryRun?: boolean | undefined;
+    /** Keep the live state the plan was computed from in the report's `before` (default false). */
+    keepBefore?: boolean | undefined;
     /** Abort the apply between or during steps: it rejects with a `TimError` of kind `"aborted"`. */
     signal?: AbortSignal | undefined;
     /** Timeout of each HTTP attempt in ms, instead of the client's `timeoutMs` (0 = none). */
@@ -1135,6 +1137,14 @@ export interface ApplyReport {
      * True when every executed step succeeded for every item.
      */
     ok: boolean;
+    /**
+     * The live state the plan was computed from, as read before the first
+     * write: what to restore to undo the apply, and the "before" of an audit
+     * log. Always set by [`apply_user`]; the JavaScript `applyUser` leaves
+     * it out unless asked (`keepBefore: true`), since a whole snapshot per
+     * user would swell every apply log.
+     */
+    before?: Snapshot | undefined;
 }
 
 /**

@@ -1123,6 +1123,25 @@ test("bulk marks: one conversation gets exactly the marks asked for, in every li
     const m = state.users[u].marks.find((x) => x.type === "c2c" && x.peer === "carol");
     assert(JSON.stringify([...(m?.bits ?? [])].sort((a, b) => a - b)) === "[0,40]", `${u}/carol bits ${m?.bits}`);
   }
+  // the audit log has each user's before and after of the conversation the plan touched
+  await page.click('a[href="#audit"]');
+  const { text } = await downloaded(page, () => page.click("#audit-export"));
+  const bulkEntries = text.trim().split("\n").map((l) => JSON.parse(l)).filter((e) => e.action.startsWith("bulk apply"));
+  for (const u of ["alice", "bob"]) {
+    const e = bulkEntries.filter((x) => x.user === u).at(-1);
+    assert(e && e.status === "ok" && e.results.length > 0, `${u}: no bulk audit entry with results: ${JSON.stringify(e)}`);
+    const b = e.before?.conversations?.[0];
+    const a = e.after?.conversations?.[0];
+    assert(Array.isArray(e.before?.conversations) && a?.conversation === "carol", `${u}: before/after lack carol: ${JSON.stringify(e.before)} → ${JSON.stringify(e.after)}`);
+    assert(BigInt(`0b${a.marks || "0"}`) === (1n << 40n) + 1n, `${u}: after marks ${a.marks}`);
+    // before: carol as she was (absent when the user had no conversation with her)
+    const seeded = demoSeed.users[u].marks.find((x) => x.type === "c2c" && x.peer === "carol");
+    const inList = demoSeed.users[u].conversations.some((x) => x.type === "c2c" && x.peer === "carol");
+    const want = (seeded?.bits ?? []).reduce((v, bit) => v | (1n << BigInt(bit)), 0n);
+    assert((b === undefined) === (!seeded && !inList), `${u}: before ${JSON.stringify(b)}, seed ${JSON.stringify(seeded)} in list ${inList}`);
+    assert(BigInt(`0b${b?.marks || "0"}`) === want, `${u}: before marks ${b?.marks}, seed bits ${seeded?.bits}`);
+  }
+  await page.click('a[href="#bulk"]');
   // a bit outside 32..63 is refused by the package before anything is planned
   await page.fill("#tpl-marks", "star, 20");
   await page.click('#bulk-mark-template button[type=submit]');

@@ -82,7 +82,10 @@ export default function register(test, ctx) {
     assert.deepEqual(report.plan, { user: "alice", steps: [], writes: 0 });
     assert.deepEqual(report.executed, []);
     assert.equal(report.ok, true);
+    assert.equal(report.before, undefined, "no before unless asked");
     assert.equal(await writes(), before);
+    const kept = await tim.applyUser(s, { keepBefore: true });
+    assert.deepEqual(JSON.parse(JSON.stringify(kept.before)), JSON.parse(JSON.stringify(s)), "before is the live state read");
     const v = await tim.verifyUser(s, { prune: true });
     assert.equal(v.matches, true);
     assert.equal(v.user, "alice");
