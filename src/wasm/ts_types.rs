@@ -300,7 +300,8 @@ export type TimEndpoint =
   | "v4/recentcontact/mark_contact"
   | "v4/sns/group_add"
   | "v4/sns/group_delete"
-  | "v4/sns/group_get";
+  | "v4/sns/group_get"
+  | "v4/sns/friend_get";
 
 /**
  * A `fetch` function as the client calls it: `globalThis.fetch` of browsers, Node (>= 18) and
