@@ -7,6 +7,7 @@ import { exportUsers, applyUsers, toJsonLine, isBulkError } from "tim-contacts/b
 import { explain, codeWords } from "./errors.js";
 import { loadMarkNames, saveMarkNames, addAudit, allAudit, clearAudit } from "./store.js";
 import { toCsv, download } from "./exporting.js";
+import { EMULATOR, IDENTIFIER, SIGN_ENDPOINT, takeEarlySig } from "./early.js";
 
 /** @typedef {import("tim-contacts").ConversationRef} ConversationRef */
 /** @typedef {import("tim-contacts").Marks} Marks */
@@ -161,7 +162,6 @@ const $ = {
 // ---------------------------------------------------------------- state
 
 const params = new URLSearchParams(location.search);
-const EMULATOR = (params.get("emulator") ?? "http://127.0.0.1:8080").replace(/\/+$/, "");
 const STANDARD = /** @type {const} */ (["star", "unread", "fold", "hide"]);
 
 /** @type {TimClient | null} */
@@ -236,7 +236,7 @@ function markList(m) {
  */
 function endpointSigner(endpoint) {
   return async (identifier) => {
-    const res = await fetch(endpoint, {
+    const res = (await takeEarlySig(endpoint, identifier)) ?? await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ identifier }),
@@ -1639,9 +1639,9 @@ function showScreen() {
 // ---------------------------------------------------------------- wiring
 
 $.connBase.value = EMULATOR;
-$.connEndpoint.value = `${EMULATOR}/__control/usersig`;
+$.connEndpoint.value = SIGN_ENDPOINT;
 $.connApp.value = params.get("sdkappid") ?? "1400000000";
-$.connId.value = params.get("identifier") ?? "administrator";
+$.connId.value = IDENTIFIER;
 syncSigRows();
 for (const r of $.connForm.querySelectorAll('input[name="sigSource"]')) r.addEventListener("change", syncSigRows);
 $.connForm.addEventListener("submit", (ev) => {

@@ -70,7 +70,7 @@ function entryFor(file, st) {
 
 /**
  * The package's browser module graph from `/pkg/index.web.js` (static imports, followed
- * transitively), as URL paths: the console's page preloads all of it at once instead of
+ * transitively; the glue is minified, so an import may follow a `;` on the same line), as URL paths: the console's page preloads all of it at once instead of
  * discovering it one import level at a time (the wasm-bindgen snippets are 3 levels deep).
  */
 async function pkgModules() {
@@ -81,7 +81,7 @@ async function pkgModules() {
     if (seen.has(rel)) continue;
     seen.add(rel);
     const text = await readFile(join(PKG, rel), "utf8").catch(() => "");
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^"';]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']|(?:^|\n)\s*import\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    for (const m of text.matchAll(/(?:^|[\n;])\s*(?:import|export)\b[^"';]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']|(?:^|[\n;])\s*import\s*["'](\.{1,2}\/[^"']+)["']/g)) {
       const spec = m[1] ?? m[2];
       const next = resolve(join(PKG, dirname(rel)), spec);
       if (next.startsWith(PKG + sep)) queue.push(next.slice(PKG.length + 1));

@@ -5,9 +5,9 @@
 // errors fail the case. Screenshots go to tests/www/.out/. Prints one line per case and
 // `N passed, M failed`; exits non-zero on any failure or when no case ran.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
@@ -1197,7 +1197,16 @@ test("serve.mjs: the wasm is served compressed and cacheable (ETag, 304 on reval
   assert(!plain.headers["content-encoding"] && plain.size === raw, "identity");
   const again = await get("/pkg/tim_contacts_bg.wasm", { "accept-encoding": "br", "if-none-match": br.headers.etag });
   assert(again.status === 304 && again.size === 0, `revalidation: ${again.status}`);
-  return { page: null, problems: [], note: `wasm ${raw} B → br ${br.size} B, gzip ${gz.size} B, 304 on revalidation` };
+  // the page preloads every module of the package's graph (the minified glue imports the snippets
+  // after a ";" on one line: once only the first of them was found)
+  const html = await new Promise((resolve, reject) => request(consoleUrl, (res) => {
+    let t = "";
+    res.setEncoding("utf8").on("data", (d) => { t += d; }).on("end", () => resolve(t));
+  }).on("error", reject).end());
+  const snippets = readdirSync(join(REPO, "pkg/snippets"), { recursive: true }).filter((f) => String(f).endsWith(".js")).map((f) => `/pkg/snippets/${String(f).split(sep).join("/")}`);
+  const missing = ["/pkg/index.web.js", "/pkg/tim_contacts.js", ...snippets].filter((p) => !html.includes(`<link rel="modulepreload" href="${p}">`));
+  assert(snippets.length > 1 && missing.length === 0, `not preloaded: ${missing.join(", ")}`);
+  return { page: null, problems: [], note: `wasm ${raw} B → br ${br.size} B, gzip ${gz.size} B, 304 on revalidation; ${snippets.length} snippets preloaded` };
 });
 
 // ------------------------------------------------------------------ run
