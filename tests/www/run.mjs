@@ -922,6 +922,7 @@ test("column headers sort the list (ascending, descending, back to the server's 
   const times = await page.$$eval("#list .row:not([hidden])", (els) => els.map((e) => Number(e.getAttribute("data-time"))));
   assert(times.length > 1 && times.every((t, i) => i === 0 || times[i - 1] <= t), `keyboard sort by time: ${times.slice(0, 8)}`);
   assert((await head("time").getAttribute("data-dir")) === "ascending", "time header shows no direction");
+  await page.screenshot({ path: join(OUT, "22-sorted.png") });
   await assertAxeClean(page, "sorted list");
   return { page, problems, note: `${all.length} rows sorted 3 ways` };
 });
