@@ -15,6 +15,7 @@ const USAGE: &str = "usage: tim-emulator [options]
   --rate-limit N         calls per second per endpoint, 0 = off (default 200)
   --page-size N          get_list page size (default 100)
   --contact-group-page-size N  get_contact_group page size (default 100)
+  --friend-page-size N         sns/friend_get page size (default 100)
   --fault-rate P         probability in [0,1] of injecting a fault (default 0)
   --fault-kinds LIST     comma-separated kinds: http502,drop,drop-after,truncate,delay:<ms>,error:<code>
   --fault-script LIST    comma-separated kinds consumed one per API request
@@ -96,6 +97,7 @@ fn main() {
             "--contact-group-page-size" => {
                 cfg.contact_group_page_size = num::<usize>(&value, name).max(1)
             }
+            "--friend-page-size" => cfg.friend_page_size = num::<usize>(&value, name).max(1),
             "--fault-rate" => {
                 let r: f64 = num(&value, name);
                 if !(0.0..=1.0).contains(&r) {

@@ -15,6 +15,7 @@ const USAGE = `usage: tim-emulator [options]
   --rate-limit N         calls per second per endpoint, 0 = off (default 200)
   --page-size N          get_list page size (default 100)
   --contact-group-page-size N  get_contact_group page size (default 100)
+  --friend-page-size N         sns/friend_get page size (default 100)
   --fault-rate P         probability in [0,1] of injecting a fault (default 0)
   --fault-kinds LIST     comma-separated kinds: http502,drop,drop-after,truncate,delay:<ms>,error:<code>
   --fault-script LIST    comma-separated kinds consumed one per API request
@@ -76,6 +77,7 @@ for (let i = 0; i < args.length; i++) {
     case "--rate-limit": opts.rateLimit = int(value, name); break;
     case "--page-size": opts.getListPageSize = Math.max(1, int(value, name)); break;
     case "--contact-group-page-size": opts.contactGroupPageSize = Math.max(1, int(value, name)); break;
+    case "--friend-page-size": opts.friendPageSize = Math.max(1, int(value, name)); break;
     case "--fault-rate": {
       const r = Number(value);
       if (value.trim() === "" || !Number.isFinite(r)) die(`${name}: invalid value ${JSON.stringify(value)}`);

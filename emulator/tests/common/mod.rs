@@ -421,6 +421,8 @@ fn start_node(cfg: &Config) -> (Child, SocketAddr) {
         cfg.get_list_page_size.to_string(),
         "--contact-group-page-size".into(),
         cfg.contact_group_page_size.to_string(),
+        "--friend-page-size".into(),
+        cfg.friend_page_size.to_string(),
         "--fault-rate".into(),
         cfg.faults.rate.to_string(),
         "--fault-kinds".into(),
