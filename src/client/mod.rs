@@ -14,23 +14,29 @@
 mod attempt;
 mod batch;
 mod config;
+mod job;
 mod observe;
 mod options;
 
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::api::{parse_response, Command};
+use crate::api::Command;
 use crate::error::Error;
 use crate::model::*;
 use crate::paging::{ContactGroupPager, ConversationPager, FriendPager, ItemStream, Pager};
 use crate::ratelimit::{HostLimiter, HostPacing, Limiter, RateLimiter, WhenDown};
 use crate::retry::RetryPolicy;
 use crate::sigcache::SigCache;
-use crate::transport::{Clock, Entropy, HttpResponse, Lock, NoClock, Signer, Transport};
+use crate::transport::{Clock, Entropy, Lock, NoClock, Signer, Transport};
 
 pub use crate::ratelimit::LimiterDownEvent;
 pub use config::{ClientConfig, ConfigBuilder, DEFAULT_FAILOVER_COOL_DOWN_MS, DEFAULT_TIMEOUT_MS};
+#[cfg_attr(
+    not(all(feature = "js", target_arch = "wasm32")),
+    allow(unused_imports)
+)]
+pub(crate) use job::{CommandRef, Job, Slot};
 pub use observe::{Observer, RequestEvent, ResponseEvent, RetryEvent};
 pub use options::{CallOptions, CallReport};
 
@@ -238,15 +244,11 @@ impl<T: Transport, S: Signer, E: Entropy, K: Clock> Client<T, S, E, K> {
         cmd: &C,
         opts: &CallOptions,
     ) -> Result<C::Output, Error> {
-        let body = cmd.to_body().map_err(|e| e.at(C::ENDPOINT, None))?;
-        let mut out = None;
-        let mut parse = |resp: &HttpResponse| {
-            out = Some(parse_response(cmd, resp)?);
-            Ok(())
-        };
-        self.run(C::ENDPOINT, C::IDEMPOTENT, body, opts, &mut parse)
-            .await?;
-        out.ok_or_else(|| Error::decode("", "no answer was parsed").at(C::ENDPOINT, None))
+        // The command behind a `dyn` object: this generic part only builds
+        // the slot and takes the result; the loop exists once ([`Client::run_job`]).
+        let mut slot = Slot::new(CommandRef::Borrowed(cmd));
+        self.run_job(&mut slot, opts).await?;
+        slot.take()
     }
 
     /// Fetches the next page of `pager` and advances it; `Ok(None)` once complete.

@@ -16,7 +16,7 @@ use super::observe::JsObserver;
 use super::ratelimit::limiter_of;
 use super::signer::JsSigner;
 use crate::api::Command;
-use crate::client::{CallOptions, Client, ClientConfig, ConfigBuilder};
+use crate::client::{CallOptions, Client, ClientConfig, CommandRef, ConfigBuilder, Slot};
 use crate::error::Error;
 use crate::ratelimit::{Limiter, RateLimiter as CoreRateLimiter};
 use crate::region::Region;
@@ -243,15 +243,57 @@ impl TimClient {
         )
     }
 
+    /// One plain command: its request read now, then the type-erased call path
+    /// ([`plain_job`]); what stays per command is reading the request, writing its
+    /// body, reading the answer and writing the result for JS.
     fn call<C>(&self, req: JsValue, options: Option<JsValue>) -> js_sys::Promise
     where
         C: Command + DeserializeOwned + 'static,
         C::Output: Serialize,
     {
-        self.call_with(req, options, |client, cmd: C, opts| async move {
-            client.execute_with(&cmd, &opts).await
-        })
+        let client = Rc::clone(&self.inner);
+        let job = from_js::<C>(req, "request")
+            .map(|cmd| plain_job(client, Box::new(Slot::new(CommandRef::Owned(cmd)))));
+        spawn_call(
+            Rc::clone(&self.inner),
+            C::ENDPOINT,
+            job,
+            options.unwrap_or(JsValue::UNDEFINED),
+        )
     }
+}
+
+/// A command read from JS with its result slot, type-erased.
+trait JsJob {
+    /// The command, for the attempt loop.
+    fn job(&mut self) -> &mut dyn crate::client::Job;
+    /// The result, written for JS.
+    fn result_js(&mut self) -> Result<JsValue, Error>;
+}
+
+impl<C: Command + 'static> JsJob for Slot<'static, C>
+where
+    C::Output: Serialize,
+{
+    fn job(&mut self) -> &mut dyn crate::client::Job {
+        self
+    }
+
+    fn result_js(&mut self) -> Result<JsValue, Error> {
+        to_js_value(&self.take()?)
+    }
+}
+
+/// The run of every plain command: not generic, so the async plumbing around
+/// the attempt loop exists once in the wasm (one copy per command type cost
+/// about 1 KB).
+fn plain_job(client: Rc<Inner>, mut slot: Box<dyn JsJob>) -> Job {
+    Box::new(move |opts| {
+        Box::pin(async move {
+            client.run_job(slot.job(), &opts).await?;
+            slot.result_js()
+        })
+    })
 }
 
 #[wasm_bindgen]
