@@ -137,8 +137,15 @@ pub fn plan_snapshot(
 /// A parsed bulk call waiting for the client and its per-call options.
 type BulkJob = Box<dyn FnOnce(Rc<Inner>, CallOptions) -> JsFutureOf<Result<JsValue, Error>>>;
 
+/// The flags of a bulk method's options (false when absent or not among its keys).
+struct Flags {
+    prune: bool,
+    dry_run: bool,
+    keep_before: bool,
+}
+
 /// The options of a bulk method: the flags asked for, and the per-call part.
-fn bulk_options(options: Option<JsValue>, keys: &[&str]) -> Result<(bool, bool, PerCall), Error> {
+fn bulk_options(options: Option<JsValue>, keys: &[&str]) -> Result<(Flags, PerCall), Error> {
     let o = Opts::new(&options.unwrap_or(JsValue::UNDEFINED), "options", keys)?;
     let flag = |key: &str| -> Result<bool, Error> {
         match &o {
@@ -146,18 +153,12 @@ fn bulk_options(options: Option<JsValue>, keys: &[&str]) -> Result<(bool, bool, 
             _ => Ok(false),
         }
     };
-    let (prune, dry_run) = (flag("prune")?, flag("dryRun")?);
-    Ok((prune, dry_run, call_options_of(o.as_ref())?))
-}
-
-/// The `keepBefore` flag of `applyUser`'s options (the keys are checked by
-/// [`bulk_options`]; an options value that is not an object is refused there).
-fn keep_before_of(options: Option<&JsValue>) -> Result<bool, Error> {
-    let Some(o) = options else { return Ok(false) };
-    match Opts::new(o, "options", APPLY_KEYS) {
-        Ok(Some(o)) => Ok(o.bool("keepBefore")?.unwrap_or(false)),
-        _ => Ok(false),
-    }
+    let flags = Flags {
+        prune: flag("prune")?,
+        dry_run: flag("dryRun")?,
+        keep_before: flag("keepBefore")?,
+    };
+    Ok((flags, call_options_of(o.as_ref())?))
 }
 
 /// Runs a bulk job under its options (abortable); a bad input rejects.
@@ -206,7 +207,7 @@ impl TimClient {
         >,
     ) -> js_sys::Promise {
         let job = string_arg(&user_id, "userId").and_then(|user| {
-            let (_, _, per_call) = bulk_options(options, EXPORT_KEYS)?;
+            let (_, per_call) = bulk_options(options, EXPORT_KEYS)?;
             let job: BulkJob = Box::new(move |client, opts| {
                 Box::pin(
                     async move { to_js_value(&bulk::export_user(&client, &user, &opts).await?) },
@@ -242,9 +243,12 @@ impl TimClient {
             JsValue,
         >,
     ) -> js_sys::Promise {
-        let keep_before = keep_before_of(options.as_ref());
-        let job = bulk_options(options, APPLY_KEYS).and_then(|(prune, dry_run, per_call)| {
-            let keep_before = keep_before?;
+        let job = bulk_options(options, APPLY_KEYS).and_then(|(flags, per_call)| {
+            let Flags {
+                prune,
+                dry_run,
+                keep_before,
+            } = flags;
             let desired = snapshot_arg(desired, "desired", "")?;
             bulk::validate_snapshot(&desired)?;
             let job: BulkJob = Box::new(move |client, opts| {
@@ -280,7 +284,8 @@ impl TimClient {
             JsValue,
         >,
     ) -> js_sys::Promise {
-        let job = bulk_options(options, VERIFY_KEYS).and_then(|(prune, _, per_call)| {
+        let job = bulk_options(options, VERIFY_KEYS).and_then(|(flags, per_call)| {
+            let prune = flags.prune;
             let desired = snapshot_arg(desired, "desired", "")?;
             bulk::validate_snapshot(&desired)?;
             let job: BulkJob = Box::new(move |client, opts| {
