@@ -1,11 +1,11 @@
-//! Pagers: the next request from the last page, for the two paged commands.
+//! Pagers: the next request from the last page, for the paged commands.
 //!
 //! # How does paging work here?
 //! `get_list` pages with four cursors, two per stream: `TimeStamp` /
 //! `StartIndex` for normal conversations and `TopTimeStamp` / `TopStartIndex`
 //! for pinned ones; the client sends back what the last page returned until
-//! `CompleteFlag` is 1. `get_contact_group` pages with a plain offset,
-//! `StartIndex` ← `NextStartIndex`. A pager holds the cursor of the next page
+//! `CompleteFlag` is 1. `get_contact_group` and `sns/friend_get` page with a
+//! plain offset, `StartIndex` ← `NextStartIndex` ([`OffsetPager`]). A pager holds the cursor of the next page
 //! (and, for `get_list`, the cursors already sent: 16 bytes a page), so the
 //! items in memory are bounded by one page; the cursor can be saved and given
 //! back later to resume.
@@ -251,55 +251,108 @@ impl Pager for ConversationPager {
     }
 }
 
-impl Pager for ContactGroupPager {
+/// Walks `get_contact_group` from an offset to the last page.
+pub type ContactGroupPager = OffsetPager<ContactGroupListing>;
+
+/// Walks `sns/friend_get` from an offset to the last page.
+pub type FriendPager = OffsetPager<FriendListing>;
+
+/// An offset-paged command (`StartIndex` in, `NextStartIndex` and
+/// `CompleteFlag` out): how [`OffsetPager`] builds its requests and reads its pages.
+pub trait OffsetListing {
+    /// The request of one page.
+    type Request: Command<Output = Self::Page> + Clone;
+    /// One page.
+    type Page;
+    /// One item of a page.
+    type Item;
+    /// The request for the page at `start_index`.
+    fn request(from_account: &str, start_index: u32) -> Self::Request;
+    /// What `page` says about paging.
+    fn step(page: &Self::Page) -> OffsetPage;
+    /// The page's items.
+    fn items(page: Self::Page) -> Vec<Self::Item>;
+}
+
+/// `get_contact_group`: conversations with marks or groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactGroupListing;
+
+impl OffsetListing for ContactGroupListing {
     type Request = GetContactGroupRequest;
     type Page = ContactGroupPage;
     type Item = ContactData;
-    type Cursor = u32;
-    fn request(&self) -> Option<GetContactGroupRequest> {
-        ContactGroupPager::request(self)
+    fn request(from_account: &str, start_index: u32) -> GetContactGroupRequest {
+        GetContactGroupRequest {
+            from_account: from_account.to_owned(),
+            start_index: Some(start_index),
+        }
     }
-    fn advance(&mut self, page: &ContactGroupPage) -> Result<(), Error> {
-        ContactGroupPager::advance(self, page)
-    }
-    fn cursor(&self) -> Option<u32> {
-        ContactGroupPager::cursor(self)
+    fn step(page: &ContactGroupPage) -> OffsetPage {
+        OffsetPage {
+            complete: page.complete,
+            empty: page.items.is_empty(),
+            next_start_index: page.next_start_index,
+        }
     }
     fn items(page: ContactGroupPage) -> Vec<ContactData> {
         page.items
     }
-    fn resume(&self, cursor: u32) -> Self {
-        ContactGroupPager::new(self.from_account.clone(), cursor)
+}
+
+/// `sns/friend_get`: a user's friends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FriendListing;
+
+impl OffsetListing for FriendListing {
+    type Request = SnsFriendGetRequest;
+    type Page = FriendPage;
+    type Item = Friend;
+    fn request(from_account: &str, start_index: u32) -> SnsFriendGetRequest {
+        SnsFriendGetRequest {
+            from_account: from_account.to_owned(),
+            start_index: Some(start_index),
+            ..SnsFriendGetRequest::default()
+        }
+    }
+    fn step(page: &FriendPage) -> OffsetPage {
+        OffsetPage {
+            complete: page.complete,
+            empty: page.friends.is_empty(),
+            next_start_index: page.next_start_index,
+        }
+    }
+    fn items(page: FriendPage) -> Vec<Friend> {
+        page.friends
     }
 }
 
-/// Walks `get_contact_group` from an offset to the last page.
+/// Walks an offset-paged command ([`OffsetListing`]) from an offset to the last page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContactGroupPager {
+pub struct OffsetPager<L> {
     from_account: String,
     start_index: u32,
     done: bool,
     /// Non-final pages in a row that held no item.
     empty_run: u32,
+    listing: std::marker::PhantomData<L>,
 }
 
-impl ContactGroupPager {
+impl<L: OffsetListing> OffsetPager<L> {
     /// Starts at `start_index` (0 = the first page).
     pub fn new(from_account: impl Into<String>, start_index: u32) -> Self {
-        ContactGroupPager {
+        OffsetPager {
             from_account: from_account.into(),
             start_index,
             done: false,
             empty_run: 0,
+            listing: std::marker::PhantomData,
         }
     }
 
     /// The request for the next page, or `None` when complete.
-    pub fn request(&self) -> Option<GetContactGroupRequest> {
-        (!self.done).then(|| GetContactGroupRequest {
-            from_account: self.from_account.clone(),
-            start_index: Some(self.start_index),
-        })
+    pub fn request(&self) -> Option<L::Request> {
+        (!self.done).then(|| L::request(&self.from_account, self.start_index))
     }
 
     /// Where the next page starts (save it to resume), `None` once complete.
@@ -312,20 +365,17 @@ impl ContactGroupPager {
         self.done
     }
 
-    /// Takes the page answered to [`ContactGroupPager::request`].
+    /// Takes the page answered to [`OffsetPager::request`].
     ///
     /// # Errors
     /// [`crate::ErrorKind::Pagination`] when the page is not the last and
     /// `NextStartIndex` is missing or not past the offset sent, or after
-    /// [`MAX_EMPTY_PAGES`] empty non-final pages in a row.
-    pub fn advance(&mut self, page: &ContactGroupPage) -> Result<(), Error> {
+    /// [`MAX_EMPTY_PAGES`] empty non-final pages in a row; the pager then
+    /// stays where it was.
+    pub fn advance(&mut self, page: &L::Page) -> Result<(), Error> {
         self.done = offset_step(
-            OffsetPage {
-                endpoint: "v4/recentcontact/get_contact_group",
-                complete: page.complete,
-                empty: page.items.is_empty(),
-                next_start_index: page.next_start_index,
-            },
+            L::Request::ENDPOINT,
+            L::step(page),
             &mut self.start_index,
             &mut self.empty_run,
         )?;
@@ -333,23 +383,47 @@ impl ContactGroupPager {
     }
 }
 
-/// What an offset-paged answer (`StartIndex` in, `NextStartIndex` out) says
-/// about paging.
-struct OffsetPage {
-    endpoint: &'static str,
-    complete: bool,
-    empty: bool,
-    next_start_index: Option<u32>,
+impl<L: OffsetListing> Pager for OffsetPager<L> {
+    type Request = L::Request;
+    type Page = L::Page;
+    type Item = L::Item;
+    type Cursor = u32;
+    fn request(&self) -> Option<L::Request> {
+        OffsetPager::request(self)
+    }
+    fn advance(&mut self, page: &L::Page) -> Result<(), Error> {
+        OffsetPager::advance(self, page)
+    }
+    fn cursor(&self) -> Option<u32> {
+        OffsetPager::cursor(self)
+    }
+    fn items(page: L::Page) -> Vec<L::Item> {
+        L::items(page)
+    }
+    fn resume(&self, cursor: u32) -> Self {
+        OffsetPager::new(self.from_account.clone(), cursor)
+    }
 }
 
-/// Moves an offset pager past `page`: `Ok(true)` on the last page, else the
-/// offset advances. Not generic: one copy for every offset-paged listing.
+/// What an offset-paged answer says about paging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffsetPage {
+    /// `CompleteFlag` 1: the last page.
+    pub complete: bool,
+    /// The page held no item.
+    pub empty: bool,
+    /// `NextStartIndex` as returned.
+    pub next_start_index: Option<u32>,
+}
+
+/// Moves an offset pager past `page` of `endpoint`: `Ok(true)` on the last
+/// page, else the offset advances. Not generic: one copy for every
+/// offset-paged listing.
 ///
 /// # Errors
-/// [`crate::ErrorKind::Pagination`] when the page is not the last and
-/// `NextStartIndex` is missing or not past the offset sent, or after
-/// [`MAX_EMPTY_PAGES`] empty non-final pages in a row; nothing moves then.
+/// As [`OffsetPager::advance`]; nothing moves then.
 fn offset_step(
+    endpoint: &'static str,
     page: OffsetPage,
     start_index: &mut u32,
     empty_run: &mut u32,
@@ -357,14 +431,14 @@ fn offset_step(
     if page.complete {
         return Ok(true);
     }
-    let command = page.endpoint.rsplit('/').next().unwrap_or(page.endpoint);
+    let command = endpoint.rsplit('/').next().unwrap_or(endpoint);
     let run = if page.empty { *empty_run + 1 } else { 0 };
     if run >= MAX_EMPTY_PAGES {
         return Err(Error::pagination(
             "nextStartIndex",
             format!("{command} returned {run} empty pages in a row without CompleteFlag 1; stopping instead of looping"),
         )
-        .at(page.endpoint, None));
+        .at(endpoint, None));
     }
     match page.next_start_index {
         Some(next) if next > *start_index => {
@@ -379,88 +453,7 @@ fn offset_step(
                 page.next_start_index, *start_index
             ),
         )
-        .at(page.endpoint, None)),
-    }
-}
-
-/// Walks `sns/friend_get` from an offset to the last page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FriendPager {
-    from_account: String,
-    start_index: u32,
-    done: bool,
-    /// Non-final pages in a row that held no item.
-    empty_run: u32,
-}
-
-impl FriendPager {
-    /// Starts at `start_index` (0 = the first page).
-    pub fn new(from_account: impl Into<String>, start_index: u32) -> Self {
-        FriendPager {
-            from_account: from_account.into(),
-            start_index,
-            done: false,
-            empty_run: 0,
-        }
-    }
-
-    /// The request for the next page, or `None` when complete.
-    pub fn request(&self) -> Option<SnsFriendGetRequest> {
-        (!self.done).then(|| SnsFriendGetRequest {
-            from_account: self.from_account.clone(),
-            start_index: Some(self.start_index),
-            ..SnsFriendGetRequest::default()
-        })
-    }
-
-    /// Where the next page starts (save it to resume), `None` once complete.
-    pub fn cursor(&self) -> Option<u32> {
-        (!self.done).then_some(self.start_index)
-    }
-
-    /// True once the last page was taken.
-    pub fn is_done(&self) -> bool {
-        self.done
-    }
-
-    /// Takes the page answered to [`FriendPager::request`].
-    ///
-    /// # Errors
-    /// As [`ContactGroupPager::advance`].
-    pub fn advance(&mut self, page: &FriendPage) -> Result<(), Error> {
-        self.done = offset_step(
-            OffsetPage {
-                endpoint: "v4/sns/friend_get",
-                complete: page.complete,
-                empty: page.friends.is_empty(),
-                next_start_index: page.next_start_index,
-            },
-            &mut self.start_index,
-            &mut self.empty_run,
-        )?;
-        Ok(())
-    }
-}
-
-impl Pager for FriendPager {
-    type Request = SnsFriendGetRequest;
-    type Page = FriendPage;
-    type Item = Friend;
-    type Cursor = u32;
-    fn request(&self) -> Option<SnsFriendGetRequest> {
-        FriendPager::request(self)
-    }
-    fn advance(&mut self, page: &FriendPage) -> Result<(), Error> {
-        FriendPager::advance(self, page)
-    }
-    fn cursor(&self) -> Option<u32> {
-        FriendPager::cursor(self)
-    }
-    fn items(page: FriendPage) -> Vec<Friend> {
-        page.friends
-    }
-    fn resume(&self, cursor: u32) -> Self {
-        FriendPager::new(self.from_account.clone(), cursor)
+        .at(endpoint, None)),
     }
 }
 
@@ -637,17 +630,7 @@ mod tests {
 
     fn fp(complete: bool, next: Option<u32>, n: usize) -> FriendPage {
         FriendPage {
-            friends: (0..n)
-                .map(|i| Friend {
-                    user_id: format!("f{i}"),
-                    groups: Vec::new(),
-                    remark: None,
-                    add_source: None,
-                    add_wording: None,
-                    add_time: None,
-                    fields: Vec::new(),
-                })
-                .collect(),
+            friends: (0..n).map(|i| Friend::new(format!("f{i}"))).collect(),
             friend_count: 0,
             complete,
             next_start_index: next,

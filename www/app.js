@@ -940,6 +940,12 @@ const SORTS = {
   time: (a, b) => (a.msgTime ?? 0) - (b.msgTime ?? 0),
 };
 
+/** The "not in the recent list" separator shows in the server's order while an off-list row is shown. */
+function showSeparator() {
+  const sep = $.list.querySelector(".list-sep");
+  if (sep instanceof HTMLElement) sep.hidden = Boolean(sortCol) || ![...rows.values()].some((r) => r.offlist && !r.el.hidden);
+}
+
 /**
  * Puts the rows in the order of the sort column (ties and "" keep the order they arrived in,
  * the server's), and marks the column header with its direction. Rows of pages still to come are
@@ -950,12 +956,17 @@ function applySort() {
   const order = cmp ? [...allRows].sort((a, b) => sortDir * cmp(a.data, b.data) || a.seq - b.seq) : allRows;
   const frag = document.createDocumentFragment();
   const sep = $.list.querySelector(".list-sep");
+  let sepPlaced = false;
   for (const row of order) {
-    if (!cmp && sep && row.offlist && !sep.parentNode?.isSameNode(frag)) frag.append(sep);
+    // In the server's order the separator heads the off-list rows (they come last).
+    if (!cmp && sep && row.offlist && !sepPlaced) {
+      frag.append(sep);
+      sepPlaced = true;
+    }
     frag.append(row.el);
   }
   $.list.insertBefore(frag, $.sentinel);
-  if (sep instanceof HTMLElement) sep.hidden = Boolean(cmp) || ![...rows.values()].some((r) => r.offlist && !r.el.hidden);
+  showSeparator();
   for (const b of $.listHead.querySelectorAll("button[data-sort]")) {
     if (!(b instanceof HTMLButtonElement)) continue;
     const on = b.dataset.sort === sortCol;
@@ -1183,8 +1194,7 @@ function filterRow(row) {
 function applyFilters() {
   for (const row of rows.values()) filterRow(row);
   for (const el of $.list.querySelectorAll(".row[data-duplicate]")) if (el instanceof HTMLElement) el.hidden = filtersActive();
-  const sep = $.list.querySelector(".list-sep");
-  if (sep instanceof HTMLElement) sep.hidden = Boolean(sortCol) || ![...rows.values()].some((r) => r.offlist && !r.el.hidden);
+  showSeparator();
   for (const li of $.groups.querySelectorAll("li[data-group-id]")) {
     li.classList.toggle("current", li.getAttribute("data-group-id") === $.fGroup.value);
   }

@@ -169,15 +169,7 @@ impl Core {
         unix_ms: f64,
         mono_ms: f64,
     ) -> Reply {
-        let req = Request {
-            method,
-            target,
-            body,
-        };
-        let now = Now {
-            unix_ms: ms(unix_ms),
-            mono_ms: ms(mono_ms),
-        };
+        let (req, now) = request_at(method, target, body, unix_ms, mono_ms);
         Reply::from_core(self.emu.handle(&req, now))
     }
 
@@ -191,15 +183,7 @@ impl Core {
         unix_ms: f64,
         mono_ms: f64,
     ) -> Reply {
-        let req = Request {
-            method,
-            target,
-            body,
-        };
-        let now = Now {
-            unix_ms: ms(unix_ms),
-            mono_ms: ms(mono_ms),
-        };
+        let (req, now) = request_at(method, target, body, unix_ms, mono_ms);
         let d = Delayed { ms: ms(delay_ms) };
         Reply::from_core(self.emu.resume(&req, d, now))
     }
@@ -224,6 +208,26 @@ impl Core {
 }
 
 /// The host's answer to a body over `maxBodyBytes` (HTTP 413, FAIL 60003).
+/// A request and its clocks as the core takes them.
+fn request_at<'a>(
+    method: &'a str,
+    target: &'a str,
+    body: &'a [u8],
+    unix_ms: f64,
+    mono_ms: f64,
+) -> (Request<'a>, Now) {
+    let req = Request {
+        method,
+        target,
+        body,
+    };
+    let now = Now {
+        unix_ms: ms(unix_ms),
+        mono_ms: ms(mono_ms),
+    };
+    (req, now)
+}
+
 #[wasm_bindgen(js_name = tooLarge)]
 pub fn too_large() -> Reply {
     Reply::answer(Answer::too_large(), None)

@@ -295,15 +295,7 @@ impl<'de> Deserialize<'de> for FriendValue {
 /// their properties; anything else (custom fields, a standard tag of an
 /// unexpected type or newer than this version) is kept in `fields` as sent.
 fn friend_of(item: FriendItem) -> Friend {
-    let mut f = Friend {
-        user_id: item.user_id,
-        groups: Vec::new(),
-        remark: None,
-        add_source: None,
-        add_wording: None,
-        add_time: None,
-        fields: Vec::new(),
-    };
+    let mut f = Friend::new(item.user_id);
     for FriendTag { tag, value } in item.values {
         match (tag.as_str(), value) {
             ("Tag_SNS_IM_Group", FriendValue::List(g)) => f.groups = g,

@@ -205,6 +205,21 @@ pub struct Friend {
     pub fields: Vec<FriendField>,
 }
 
+impl Friend {
+    /// A friend with no groups and no other data.
+    pub fn new(user_id: impl Into<String>) -> Friend {
+        Friend {
+            user_id: user_id.into(),
+            groups: Vec::new(),
+            remark: None,
+            add_source: None,
+            add_wording: None,
+            add_time: None,
+            fields: Vec::new(),
+        }
+    }
+}
+
 /// A page of `snsFriendGet`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(all(feature = "js", target_arch = "wasm32"), derive(tsify::Tsify))]

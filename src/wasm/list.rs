@@ -16,7 +16,10 @@ use crate::api::Command;
 use crate::client::CallOptions;
 use crate::error::Error;
 use crate::model::{GetListCursor, GetListRequest};
-use crate::paging::{ContactGroupPager, ConversationPager, FriendPager, ItemStream, Pager};
+use crate::paging::{
+    ContactGroupPager, ConversationPager, FriendPager, ItemStream, OffsetListing, OffsetPager,
+    Pager,
+};
 
 struct Shared {
     client: Rc<Inner>,
@@ -323,23 +326,31 @@ impl ConversationList {
     }
 }
 
+/// The state of an offset-paged listing (`{ cursor }` options: a `startIndex`).
+fn offset_state<L: OffsetListing>(
+    client: Rc<Inner>,
+    from_account: String,
+    options: &JsValue,
+) -> Result<Rc<ItemState<OffsetPager<L>>>, Error> {
+    let (shared, o) = split_options(client, options, &["cursor"])?;
+    let start = match &o {
+        Some(o) => o.u32("cursor")?.unwrap_or(0),
+        None => 0,
+    };
+    Ok(Rc::new(ItemState {
+        shared,
+        stream: RefCell::new(ItemStream::new(OffsetPager::new(from_account, start))),
+    }))
+}
+
 impl ContactGroupItemList {
     pub(crate) fn create(
         client: Rc<Inner>,
         from_account: String,
         options: &JsValue,
     ) -> Result<ContactGroupItemList, Error> {
-        let (shared, o) = split_options(client, options, &["cursor"])?;
-        let start = match &o {
-            Some(o) => o.u32("cursor")?.unwrap_or(0),
-            None => 0,
-        };
-        Ok(ContactGroupItemList {
-            state: Rc::new(ItemState {
-                shared,
-                stream: RefCell::new(ItemStream::new(ContactGroupPager::new(from_account, start))),
-            }),
-        })
+        let state = offset_state(client, from_account, options)?;
+        Ok(ContactGroupItemList { state })
     }
 }
 
@@ -349,16 +360,7 @@ impl FriendList {
         from_account: String,
         options: &JsValue,
     ) -> Result<FriendList, Error> {
-        let (shared, o) = split_options(client, options, &["cursor"])?;
-        let start = match &o {
-            Some(o) => o.u32("cursor")?.unwrap_or(0),
-            None => 0,
-        };
-        Ok(FriendList {
-            state: Rc::new(ItemState {
-                shared,
-                stream: RefCell::new(ItemStream::new(FriendPager::new(from_account, start))),
-            }),
-        })
+        let state = offset_state(client, from_account, options)?;
+        Ok(FriendList { state })
     }
 }
