@@ -172,7 +172,7 @@ fn decode_ticket(usersig: &str) -> Result<Ticket, UserSigError> {
     let compressed = base64::decode(usersig.as_bytes()).ok_or(UserSigError::Undecodable)?;
     let json =
         inflate::inflate_zlib(&compressed, MAX_INFLATED).map_err(|_| UserSigError::Undecodable)?;
-    serde_json::from_slice(&json).map_err(|_| UserSigError::Undecodable)
+    crate::codec::json::from_slice(&json).map_err(|_| UserSigError::Undecodable)
 }
 
 impl Ticket {

@@ -410,9 +410,9 @@ impl<'de> de::Visitor<'de> for JsonText {
         Ok(v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-        // Rust's float text (`1`, not `1.0`): serde_json's float writer
-        // would add its own code to the wasm for a case never seen.
-        Ok(v.to_string())
+        // 15 significant digits (`1.5`, `3`): neither serde_json's float
+        // writer nor the standard one is worth its code for a case never seen.
+        Ok(crate::codec::json::float_text(v))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
         Ok(v.to_string())

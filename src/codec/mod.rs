@@ -8,7 +8,8 @@
 //! | [`base64`] | padded base64 in the standard and the UserSig alphabet (held to the `base64` crate by property tests) |
 //! | [`zlib`] | a zlib stream of stored (uncompressed) deflate blocks, and Adler-32: how a generated UserSig is "compressed" |
 //! | [`inflate`] | a small zlib inflater after `puff.c`, enough to read a UserSig's ticket (held to `miniz_oxide` by property tests) |
-//! | [`jsonpath`] | serde_json decoding whose errors name the field (`items[2].userId`), recovered from the error's position |
+//! | [`json`] | a JSON reader for serde (what serde_json's `from_slice` does, smaller), its errors naming the field (`items[2].userId`) |
+//! | [`jsonpath`] | decoding with that reader, the path completed for missing and unknown fields |
 //! | `tape` | (wasm and tests only) a `serde::Serializer` writing a result as flat op/number/text buffers that JS turns into objects in one pass |
 //!
 //! Dependencies point one way: the domain (`usersig`, `api`, `wasm`) uses
@@ -16,6 +17,7 @@
 
 pub(crate) mod base64;
 pub(crate) mod inflate;
+pub(crate) mod json;
 pub(crate) mod jsonpath;
 #[cfg(any(all(feature = "js", target_arch = "wasm32"), test))]
 pub(crate) mod tape;
