@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into bench/.out/pkg with the same steps as scripts/build
-# (release wasm -> wasm-bindgen --target web -> npm wasm-opt --flatten --rereloop -Os -Os --converge, the same for the Node
-# build at opt-level 3 with -O3 -> pkg-template/*), but without its size gate
+# (release wasm -> wasm-bindgen --target web -> npm wasm-opt with the flags of scripts/lib/wasm-opt.sh, the same for the
+# Node build at opt-level 3 -> pkg-template/*), but without its size gate
 # (bench/size.mjs reports the budget instead), and keeps the un-optimised wasm-bindgen
 # output in bench/.out/bindgen/ (and bindgen-node/) for twiggy and profiles. Also builds
 # bench/floor (an empty async export) into bench/.out/floor for bench/overhead.mjs.
@@ -21,10 +21,9 @@ say "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$OUT/bindgen" --out-name tim_contacts \
   target/wasm32-unknown-unknown/release/tim_contacts.wasm
 cp -r "$OUT"/bindgen/. "$OUT/pkg/"
-say "wasm-opt --flatten --rereloop -Os -Os --converge (as scripts/build)"
-"$WASM_OPT" --flatten --rereloop -Os -Os --converge --strip-debug --strip-producers \
-  --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+. scripts/lib/wasm-opt.sh
+say "wasm-opt ${SIZE_OPT[*]} (as scripts/build)"
+"$WASM_OPT" "${SIZE_OPT[@]}" --strip-debug --strip-producers "${WASM_OPT_FEATURES[@]}" \
   -o "$OUT/pkg/tim_contacts_bg.wasm" "$OUT/bindgen/tim_contacts_bg.wasm"
 # The Node build (opt-level 3), as scripts/build makes it.
 say "cargo build --profile release-node --target wasm32-unknown-unknown -p tim-contacts --features js"
@@ -32,10 +31,8 @@ cargo build -q --profile release-node --target wasm32-unknown-unknown -p tim-con
 rm -rf "$OUT/bindgen-node"
 wasm-bindgen --target web --out-dir "$OUT/bindgen-node" --out-name tim_contacts_node \
   target/wasm32-unknown-unknown/release-node/tim_contacts.wasm
-say "wasm-opt -O3 (Node build)"
-"$WASM_OPT" -O3 --strip-debug --strip-producers \
-  --enable-reference-types --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-multivalue \
+say "wasm-opt ${NODE_OPT[*]} (Node build)"
+"$WASM_OPT" "${NODE_OPT[@]}" --strip-debug --strip-producers "${WASM_OPT_FEATURES[@]}" \
   -o "$OUT/pkg/tim_contacts_node_bg.wasm" "$OUT/bindgen-node/tim_contacts_node_bg.wasm"
 cp "$OUT/bindgen-node/tim_contacts_node.js" "$OUT/bindgen-node/tim_contacts_node.d.ts" "$OUT/pkg/"
 # The glue and snippets minified as scripts/build does.
