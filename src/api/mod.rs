@@ -144,19 +144,37 @@ pub fn parse_response<C: Command>(cmd: &C, resp: &HttpResponse) -> Result<C::Out
     cmd.parse_body(&resp.body)
 }
 
-#[derive(Deserialize, Default)]
+/// The four envelope fields of every answer.
+const ENVELOPE_KEYS: &[&str] = &["ActionStatus", "ErrorCode", "ErrorInfo", "ErrorDisplay"];
+
+#[derive(Default)]
 struct Envelope {
-    #[serde(rename = "ActionStatus", default, deserialize_with = "lenient_string")]
     action_status: Option<String>,
-    #[serde(rename = "ErrorCode", default)]
     error_code: Option<i64>,
-    #[serde(rename = "ErrorInfo", default, deserialize_with = "lenient_string")]
     error_info: Option<String>,
-    #[serde(rename = "ErrorDisplay", default, deserialize_with = "lenient_string")]
     error_display: Option<String>,
 }
 
 impl Envelope {
+    /// The envelope from the JSON text of its fields (in [`ENVELOPE_KEYS`]
+    /// order); the free-text ones are lenient ([`lenient_text`]).
+    #[inline(never)]
+    fn read(texts: &[Option<&str>]) -> Result<Self, Error> {
+        let text = |i: usize| texts.get(i).copied().flatten();
+        let error_code = match text(1) {
+            None => None,
+            Some(t) => {
+                decode_path::<Option<i64>>(t.as_bytes()).map_err(|e| e.under("ErrorCode"))?
+            }
+        };
+        Ok(Envelope {
+            action_status: lenient_text(text(0)),
+            error_code,
+            error_info: lenient_text(text(2)),
+            error_display: lenient_text(text(3)),
+        })
+    }
+
     /// The one place where "HTTP 200 with `ErrorCode != 0`" becomes an API error.
     fn check(self) -> Result<(), Error> {
         let info = self.error_info.unwrap_or_default();
@@ -176,134 +194,73 @@ impl Envelope {
     }
 }
 
+/// A free-text envelope field from its JSON text: a string as it is, `null`
+/// as absent, anything else (a number, never seen: an object) as its text.
+fn lenient_text(text: Option<&str>) -> Option<String> {
+    let text = text?;
+    if text.starts_with('"') {
+        // The reader checked the string already: it decodes.
+        crate::codec::jsonpath::decode::<String>(text.as_bytes()).ok()
+    } else if text == "null" {
+        None
+    } else {
+        Some(text.to_owned())
+    }
+}
+
 /// Reads only the envelope of an answer.
 pub fn check_envelope(body: &[u8]) -> Result<(), Error> {
-    decode_path::<Envelope>(body)?.check()
+    match crate::codec::json::from_slice_capturing::<de::IgnoredAny>(body, ENVELOPE_KEYS) {
+        Ok((_, texts)) => check_texts(&texts),
+        Err(e) => Err(reader_error(&e)),
+    }
+}
+
+/// The envelope of an answer read from its fields' texts, checked.
+#[inline(never)]
+fn check_texts(texts: &[Option<&str>]) -> Result<(), Error> {
+    Envelope::read(texts)?.check()
 }
 
 /// Reads an answer whose body is `B`: the envelope fields are taken out in
-/// the same pass (`Answer`) and checked first, so an error answer is an
-/// API error, never a body the caller trusts. When the body does not parse,
-/// the envelope alone is read again: an error answer often lacks the body's
-/// fields, and its code is what the caller needs; otherwise the body's
-/// error (with its JSON path) stands.
+/// the same pass (the reader hands them over as text, `B` never sees them)
+/// and checked first, so an error answer is an API error, never a body the
+/// caller trusts. When the body does not parse, the envelope alone is read
+/// again: an error answer often lacks the body's fields, and its code is
+/// what the caller needs; otherwise the body's error (with its JSON path)
+/// stands.
 ///
 /// # Errors
 /// [`crate::ErrorKind::Api`] for an error answer, [`crate::ErrorKind::Decode`]
 /// naming the JSON path of the first problem.
 pub fn decode_answer<B: DeserializeOwned>(body: &[u8]) -> Result<B, Error> {
-    match decode_path::<Answer<B>>(body) {
-        Ok(a) => a.envelope.check().map(|()| a.body),
-        Err(e) => Err(answer_error(body, e)),
+    match crate::codec::json::from_slice_capturing::<B>(body, ENVELOPE_KEYS) {
+        Ok((b, texts)) => check_texts(&texts).map(|()| b),
+        Err(e) => Err(answer_error(body, &e)),
     }
 }
 
 /// The error of an answer whose body did not parse: the API error if the
 /// envelope says so, else `e`. Not generic: one copy in the wasm.
 #[inline(never)]
-fn answer_error(body: &[u8], e: Error) -> Error {
-    check_envelope(body).err().unwrap_or(e)
+fn answer_error(body: &[u8], e: &crate::codec::json::DeError) -> Error {
+    check_envelope(body)
+        .err()
+        .unwrap_or_else(|| reader_error(e))
+}
+
+#[inline(never)]
+fn reader_error(e: &crate::codec::json::DeError) -> Error {
+    path_error(crate::codec::jsonpath::locate(e))
 }
 
 fn decode_path<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    crate::codec::jsonpath::decode(body).map_err(|e| Error::decode(&e.path, e.message))
+    crate::codec::jsonpath::decode(body).map_err(path_error)
 }
 
-/// An answer: the envelope fields and the command's body `B`, read in one
-/// pass. `B`'s derived decoder sees every key but the four envelope ones.
-struct Answer<B> {
-    envelope: Envelope,
-    body: B,
-}
-
-impl<'de, B: Deserialize<'de>> Deserialize<'de> for Answer<B> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_map(AnswerVisitor(std::marker::PhantomData))
-    }
-}
-
-struct AnswerVisitor<B>(std::marker::PhantomData<B>);
-
-impl<'de, B: Deserialize<'de>> de::Visitor<'de> for AnswerVisitor<B> {
-    type Value = Answer<B>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a Tencent IM answer (a JSON object)")
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Answer<B>, A::Error> {
-        let mut envelope = Envelope::default();
-        let body = B::deserialize(de::value::MapAccessDeserializer::new(EnvelopeTap {
-            map,
-            envelope: &mut envelope,
-            seen: 0,
-        }))?;
-        Ok(Answer { envelope, body })
-    }
-}
-
-/// The answer's map as `B` sees it: envelope entries go to `envelope`.
-struct EnvelopeTap<'a, A> {
-    map: A,
-    envelope: &'a mut Envelope,
-    // Envelope keys read so far (one bit each): a repeated one is an error,
-    // as it is for the derived decoders, never "the last one wins".
-    seen: u8,
-}
-
-const ENVELOPE_KEYS: [&str; 4] = ["ActionStatus", "ErrorCode", "ErrorInfo", "ErrorDisplay"];
-
-impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for EnvelopeTap<'_, A> {
-    type Error = A::Error;
-
-    fn next_key_seed<K: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        use de::IntoDeserializer;
-        match self.next_body_key()? {
-            None => Ok(None),
-            Some(Key(std::borrow::Cow::Borrowed(k))) => seed
-                .deserialize(de::value::BorrowedStrDeserializer::new(k))
-                .map(Some),
-            Some(Key(std::borrow::Cow::Owned(k))) => {
-                seed.deserialize(k.into_deserializer()).map(Some)
-            }
-        }
-    }
-
-    fn next_value_seed<V: de::DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, A::Error> {
-        self.map.next_value_seed(seed)
-    }
-}
-
-impl<'de, A: de::MapAccess<'de>> EnvelopeTap<'_, A> {
-    /// The next key that is not an envelope key, reading envelope entries
-    /// on the way. Generic over the map only (not over each body's key
-    /// seed): one copy in the wasm.
-    #[inline(never)]
-    fn next_body_key(&mut self) -> Result<Option<Key<'de>>, A::Error> {
-        while let Some(key) = self.map.next_key::<Key<'de>>()? {
-            if let Some(i) = ENVELOPE_KEYS.iter().position(|k| *k == key.0) {
-                if self.seen & (1 << i) != 0 {
-                    return Err(de::Error::duplicate_field(ENVELOPE_KEYS[i]));
-                }
-                self.seen |= 1 << i;
-            }
-            let env = &mut *self.envelope;
-            match &*key.0 {
-                "ActionStatus" => env.action_status = self.map.next_value_seed(Lenient)?,
-                "ErrorCode" => env.error_code = self.map.next_value()?,
-                "ErrorInfo" => env.error_info = self.map.next_value_seed(Lenient)?,
-                "ErrorDisplay" => env.error_display = self.map.next_value_seed(Lenient)?,
-                _ => return Ok(Some(key)),
-            }
-        }
-        Ok(None)
-    }
+#[inline(never)]
+fn path_error(e: crate::codec::jsonpath::PathError) -> Error {
+    Error::decode(&e.path, e.message)
 }
 
 /// A map key, borrowed from the text when it has no escapes.
@@ -718,7 +675,8 @@ mod tests {
             (crate::ErrorKind::Decode, Some("ErrorCode"))
         );
         assert!(e.message().contains("duplicate field"), "{e}");
-        // Free text of any JSON type keeps an error answer an API error.
+        // Free text of any JSON type keeps an error answer an API error; a
+        // non-string is kept as the text it was sent as.
         let e = ok(r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":{"m":[1,"x\"",null,{}],"n":-2.5},"ErrorDisplay":1.0}"#)
             .unwrap_err();
         assert_eq!(
@@ -727,7 +685,7 @@ mod tests {
                 crate::ErrorKind::Api,
                 Some(70001),
                 Some(r#"{"m":[1,"x\"",null,{}],"n":-2.5}"#),
-                Some("1")
+                Some("1.0")
             )
         );
     }

@@ -260,6 +260,24 @@ pub(crate) fn from_slice<'de, T: de::Deserialize<'de>>(json: &'de [u8]) -> Resul
     Ok(value)
 }
 
+/// As [`from_slice`], with the entries of `keys` taken out of the top-level
+/// object before `T` sees it: `T` decodes the rest, and each key's value
+/// comes back as its JSON text (`None` when absent). A key given twice is
+/// an error. This is how an answer's envelope (`ErrorCode`, ...) is read in
+/// the same pass as its body without a second decoder per body type.
+///
+/// # Errors
+/// A [`DeError`] for the first problem: not JSON, a captured value that is
+/// not JSON, or a rest that is not a `T`.
+pub(crate) fn from_slice_capturing<'de, T: de::Deserialize<'de>>(
+    json: &'de [u8],
+    keys: &'static [&'static str],
+) -> Result<(T, Vec<Option<&'de str>>), DeError> {
+    let mut r = Reader::capturing(json, keys);
+    let value = T::deserialize(&mut r)?;
+    Ok((value, r.finish_capture()?))
+}
+
 /// A number as read: what serde_json hands a visitor.
 enum Num {
     U(u64),
@@ -283,6 +301,11 @@ pub(crate) struct Reader<'de> {
     scratch: String,
     /// Where the last number read by [`Reader::integer`] starts.
     last: usize,
+    /// Keys of the top-level object taken out before its visitor sees them
+    /// ([`from_slice_capturing`]); empty for a plain decode.
+    capture: &'static [&'static str],
+    /// The text of each captured key's value, as byte ranges.
+    captured: Vec<Option<(usize, usize)>>,
 }
 
 impl<'de> Reader<'de> {
@@ -293,7 +316,29 @@ impl<'de> Reader<'de> {
             depth: 0,
             scratch: String::new(),
             last: usize::MAX,
+            capture: &[],
+            captured: Vec::new(),
         }
+    }
+
+    #[inline(never)]
+    fn capturing(s: &'de [u8], keys: &'static [&'static str]) -> Self {
+        let mut r = Reader::new(s);
+        r.capture = keys;
+        r.captured = vec![None; keys.len()];
+        r
+    }
+
+    /// The end of a capturing decode: the captured values' texts.
+    #[inline(never)]
+    fn finish_capture(&mut self) -> Result<Vec<Option<&'de str>>, DeError> {
+        self.end()?;
+        let s = self.s;
+        Ok(self
+            .captured
+            .iter()
+            .map(|range| range.and_then(|(a, b)| std::str::from_utf8(&s[a..b]).ok()))
+            .collect())
     }
 
     /// Skips whitespace; the next byte, not consumed.
@@ -609,6 +654,32 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// At a key of the top-level object (its quote next): when it is one of
+    /// `capture`, reads the entry, keeps its value's text and returns true.
+    #[inline(never)]
+    fn capture_entry(&mut self) -> Result<bool, DeError> {
+        let at = self.i;
+        let found = match self.string()? {
+            Str::Borrowed(k) => self.capture.iter().position(|c| *c == k),
+            Str::Scratch => self.capture.iter().position(|c| *c == self.scratch),
+        };
+        let Some(index) = found else {
+            self.i = at;
+            return Ok(false);
+        };
+        let name = self.capture[index];
+        let named = |e: DeError| at_key(e, name);
+        self.expect(b':', "expected `:`").map_err(named)?;
+        self.peek();
+        let start = self.i;
+        self.skip().map_err(named)?;
+        if self.captured[index].is_some() {
+            return Err(named(de::Error::duplicate_field(name)));
+        }
+        self.captured[index] = Some((start, self.i));
+        Ok(true)
+    }
+
     #[cold]
     fn key_error(&mut self) -> DeError {
         DeError::new(if self.peek().is_none() {
@@ -735,6 +806,12 @@ fn comma_message(close: u8) -> &'static str {
     }
 }
 
+#[cold]
+#[inline(never)]
+fn at_key(e: DeError, name: &str) -> DeError {
+    at(e, Seg::Key(name.to_owned()))
+}
+
 /// Adds `seg` to the path of an error passing through a container.
 #[cold]
 #[inline(never)]
@@ -820,7 +897,13 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        self.skip()?;
+        if self.depth == 0 && !self.capture.is_empty() && self.peek() == Some(b'{') {
+            // The top-level object of a capturing decode: its entries still
+            // have to be looked at for the captured keys.
+            self.map(de::IgnoredAny)?;
+        } else {
+            self.skip()?;
+        }
         visitor.visit_unit()
     }
 
@@ -1170,26 +1253,30 @@ impl Map<'_, '_> {
     /// True when another entry follows; its key is next (the quote peeked).
     #[inline(never)]
     fn has_next(&mut self) -> Result<bool, DeError> {
-        self.st.key = None;
-        match self.r.peek() {
-            Some(b'}') => {
-                self.st.done = true;
-                return Ok(false);
+        loop {
+            self.st.key = None;
+            match self.r.peek() {
+                Some(b'}') => {
+                    self.st.done = true;
+                    return Ok(false);
+                }
+                None => return Err(DeError::new("EOF while parsing an object")),
+                _ => {}
             }
-            None => return Err(DeError::new("EOF while parsing an object")),
-            _ => {}
-        }
-        if !self.st.first {
-            self.r.expect(b',', "expected `,` or `}`")?;
-            if self.r.peek() == Some(b'}') {
-                return Err(DeError::new("trailing comma"));
+            if !self.st.first {
+                self.r.expect(b',', "expected `,` or `}`")?;
+                if self.r.peek() == Some(b'}') {
+                    return Err(DeError::new("trailing comma"));
+                }
+            }
+            self.st.first = false;
+            if self.r.peek() != Some(b'"') {
+                return Err(self.r.key_error());
+            }
+            if !(self.r.depth == 1 && !self.r.capture.is_empty() && self.r.capture_entry()?) {
+                return Ok(true);
             }
         }
-        self.st.first = false;
-        if self.r.peek() != Some(b'"') {
-            return Err(self.r.key_error());
-        }
-        Ok(true)
     }
 }
 
@@ -1645,6 +1732,37 @@ mod tests {
             assert!((got - want).abs() <= tolerance, "{t}: {got} vs {want}");
         }
         assert!(approx_f64(b"1e309").is_infinite());
+    }
+
+    #[test]
+    fn captured_keys_are_taken_out_of_the_top_level_object() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        #[serde(deny_unknown_fields)]
+        struct Body {
+            #[serde(default)]
+            items: Vec<u8>,
+        }
+        const KEYS: &[&str] = &["Code", "Info"];
+        let json = br#"{"Code": 7, "items": [1, 2], "Info": {"a" : [1]}}"#;
+        let (b, texts) = from_slice_capturing::<Body>(json, KEYS).unwrap();
+        assert_eq!(b, Body { items: vec![1, 2] });
+        assert_eq!(texts, [Some("7"), Some(r#"{"a" : [1]}"#)]);
+        // Only the top level is captured: a nested "Code" is the body's.
+        let e =
+            from_slice_capturing::<Body>(br#"{"items": [], "x": {"Code": 1}}"#, KEYS).unwrap_err();
+        assert_eq!(e.message(), "unknown field `x`, expected `items`");
+        let ((), texts) =
+            from_slice_capturing::<de::IgnoredAny>(br#"{"a": [], "Info": "i"}"#, KEYS)
+                .map(|(_, t)| ((), t))
+                .unwrap();
+        assert_eq!(texts, [None, Some(r#""i""#)]);
+        let e = from_slice_capturing::<Body>(br#"{"Code": 1, "Code": 2}"#, KEYS).unwrap_err();
+        assert_eq!(
+            (e.path(), e.message()),
+            ("Code".to_owned(), "duplicate field `Code`")
+        );
+        let e = from_slice_capturing::<Body>(br#"{"Info": [1,], "items": []}"#, KEYS).unwrap_err();
+        assert_eq!(e.path(), "Info");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub(crate) fn decode<T: DeserializeOwned>(json: &[u8]) -> Result<T, PathError> {
 
 /// The [`PathError`] of the reader's error `e`.
 #[inline(never)]
-fn locate(e: &super::json::DeError) -> PathError {
+pub(crate) fn locate(e: &super::json::DeError) -> PathError {
     let mut path = e.path();
     let message = e.message().to_owned();
     // "missing field `userId`" / "unknown field `fromAcount`, expected ...":
