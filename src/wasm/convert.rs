@@ -34,9 +34,10 @@ pub(crate) fn marks_to_js(m: &crate::marks::Marks) -> Result<JsValue, JsValue> {
 /// path (`conversations[2].userId`, see [`crate::codec::jsonpath`]), or `what` at
 /// the top level.
 ///
-/// Requests come in as JSON text: one `JSON.stringify` in JS, one serde_json
-/// parse in Rust. That lets `deny_unknown_fields` catch typos such as
-/// `fromAcount` (serde-wasm-bindgen reads only the fields a struct knows) and
+/// Requests come in as JSON text: one `JSON.stringify` in JS, one parse by
+/// the crate's reader ([`crate::codec::json`]) in Rust. That lets
+/// `deny_unknown_fields` catch typos such as `fromAcount`
+/// (serde-wasm-bindgen reads only the fields a struct knows) and
 /// keeps one deserializer per type in the wasm. `undefined` and `null`
 /// properties count as absent; a `bigint` arrives as a decimal string.
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
