@@ -367,7 +367,7 @@ impl<'de> de::Visitor<'de> for JsonText {
         Ok(v.to_string())
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-        // 15 significant digits (`1.5`, `3`): neither serde_json's float
+        // 14 significant digits (`1.5`, `3`): neither serde_json's float
         // writer nor the standard one is worth its code for a case never seen.
         Ok(crate::codec::json::float_text(v))
     }

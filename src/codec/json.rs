@@ -177,7 +177,7 @@ fn quote_into(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// A float's decimal text with at most 15 significant digits: `1.5`,
+/// A float's decimal text with at most 14 significant digits: `1.5`,
 /// `0.1`, `-2.5e-7`, `1e300`; whole values below 2^53 as integers (`3`).
 /// For messages and free text only: the crate reads no fractional field,
 /// and the standard formatter (shortest round-trip) is 14 KB of wasm.
@@ -197,19 +197,29 @@ pub(crate) fn float_text(x: f64) -> String {
         let _ = write!(out, "{}", a as u64);
         return out;
     }
-    // Scale into [1e14, 1e15) and round to an integer of 15 digits.
-    let mut exp: i32 = 14;
+    // Scale into [1e13, 1e14) by exact powers of ten, in steps of 1e16 first
+    // (few roundings), and round to an integer of 14 digits: the error of
+    // the scaling stays well below the last digit.
+    let mut exp: i32 = 13;
     let mut m = a;
-    while m >= 1e15 {
+    while m >= 1e30 {
+        m /= 1e16;
+        exp += 16;
+    }
+    while m >= 1e14 {
         m /= 10.0;
         exp += 1;
     }
-    while m < 1e14 {
+    while m < 1e-3 {
+        m *= 1e16;
+        exp -= 16;
+    }
+    while m < 1e13 {
         m *= 10.0;
         exp -= 1;
     }
     let mut digits = m.round() as u64;
-    if digits >= 1_000_000_000_000_000 {
+    if digits >= 100_000_000_000_000 {
         digits /= 10;
         exp += 1;
     }
@@ -412,11 +422,7 @@ impl<'de> Reader<'de> {
                 self.i += 1;
                 Ok(())
             }
-            None => Err(DeError::new(if close == b']' {
-                "EOF while parsing a list"
-            } else {
-                "EOF while parsing an object"
-            })),
+            None => Err(DeError::new(eof_in(close))),
             Some(_) => Err(DeError::new("trailing characters")),
         }
     }
@@ -522,17 +528,15 @@ impl<'de> Reader<'de> {
         Ok(n)
     }
 
-    /// A number at the position (a `-` or a digit was peeked).
+    /// Scans a number's text at the position (a `-` or a digit was
+    /// peeked), checking its grammar: the integer part's value when it fits
+    /// `u64` (accumulated as it is scanned: u128 arithmetic is a library
+    /// call in wasm) and whether a fraction or exponent follows.
     #[inline(never)]
-    fn number(&mut self) -> Result<Num, DeError> {
-        let start = self.i;
-        let neg = self.s[self.i] == b'-';
-        if neg {
+    fn scan_number(&mut self) -> Result<(Option<u64>, bool), DeError> {
+        if self.s.get(self.i) == Some(&b'-') {
             self.i += 1;
         }
-        let int_start = self.i;
-        // The integer part, accumulated as it is scanned (u128 arithmetic
-        // is a library call in wasm: only on overflow, below).
         let mut n: Option<u64> = Some(0);
         match self.s.get(self.i) {
             Some(b'0') => self.i += 1,
@@ -547,7 +551,6 @@ impl<'de> Reader<'de> {
             None => return Err(DeError::new("EOF while parsing a value")),
             Some(_) => return Err(DeError::new("invalid number")),
         }
-        let int_end = self.i;
         let mut float = false;
         if self.s.get(self.i) == Some(&b'.') {
             self.i += 1;
@@ -568,6 +571,15 @@ impl<'de> Reader<'de> {
             self.digits();
             float = true;
         }
+        Ok((n, float))
+    }
+
+    /// A number at the position (a `-` or a digit was peeked).
+    #[inline(never)]
+    fn number(&mut self) -> Result<Num, DeError> {
+        let start = self.i;
+        let neg = self.s[self.i] == b'-';
+        let (n, float) = self.scan_number()?;
         // ASCII digits, signs, `.` and `e`: valid UTF-8.
         let text = std::str::from_utf8(&self.s[start..self.i]).unwrap_or_default();
         if !float {
@@ -578,17 +590,15 @@ impl<'de> Reader<'de> {
                 Some(n) if n <= 1 << 63 => return Ok(Num::I((n as i64).wrapping_neg())),
                 _ => {}
             }
-            let digits = std::str::from_utf8(&self.s[int_start..int_end]).unwrap_or_default();
-            if let Ok(m) = digits.parse::<u128>() {
+            if let Ok(m) = text.trim_start_matches('-').parse::<u128>() {
                 if !neg {
-                    return Ok(u64::try_from(m).map_or(Num::U128(m), Num::U));
+                    return Ok(Num::U128(m));
                 }
-                // `-0` is a float, as serde_json reads it.
-                if let Ok(v) = i128::try_from(m).map(|v| -v) {
-                    if v == 0 {
-                        return Ok(Num::F(-0.0));
-                    }
-                    return Ok(i64::try_from(v).map_or(Num::I128(v), Num::I));
+                if m == 1 << 127 {
+                    return Ok(Num::I128(i128::MIN));
+                }
+                if let Ok(v) = i128::try_from(m) {
+                    return Ok(Num::I128(-v));
                 }
             }
         }
@@ -614,43 +624,107 @@ impl<'de> Reader<'de> {
         })
     }
 
-    /// Skips one value (for fields a struct does not know), checking its grammar.
+    /// Skips one value (an unknown field's, a captured one's), checking its
+    /// grammar as serde_json's `ignore_value` does: brackets, commas,
+    /// colons, escapes, control characters and number syntax, but not what
+    /// only a decoded value needs (UTF-8, paired surrogates, a number's
+    /// range), and with no nesting limit (a stack, not recursion). So a
+    /// broken string in a field the crate never reads does not fail an answer.
     #[inline(never)]
     fn skip(&mut self) -> Result<(), DeError> {
-        match self.peek() {
-            None => Err(DeError::new("EOF while parsing a value")),
-            Some(b'n') => self.literal("null"),
-            Some(b't') => self.literal("true"),
-            Some(b'f') => self.literal("false"),
-            Some(b'"') => self.string().map(drop),
-            Some(b'-' | b'0'..=b'9') => self.number().map(drop),
-            Some(open @ (b'[' | b'{')) => {
-                self.enter()?;
-                let close = open + 2; // `]` and `}` follow `[` and `{` by two.
-                let mut first = true;
-                loop {
-                    if self.peek() == Some(close) {
-                        break;
+        // The closing bytes of the containers open around the position.
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            match self.peek() {
+                None => return Err(DeError::new("EOF while parsing a value")),
+                Some(b'n') => self.literal("null")?,
+                Some(b't') => self.literal("true")?,
+                Some(b'f') => self.literal("false")?,
+                Some(b'"') => self.skip_string()?,
+                Some(b'-' | b'0'..=b'9') => drop(self.scan_number()?),
+                Some(b'[') => {
+                    self.i += 1;
+                    if self.peek() == Some(b']') {
+                        self.i += 1;
+                    } else {
+                        open.push(b']');
+                        continue;
                     }
-                    if !first {
-                        self.expect(b',', comma_message(close))?;
+                }
+                Some(b'{') => {
+                    self.i += 1;
+                    if self.peek() == Some(b'}') {
+                        self.i += 1;
+                    } else {
+                        open.push(b'}');
+                        self.skip_key()?;
+                        continue;
+                    }
+                }
+                Some(_) => return Err(DeError::new("expected value")),
+            }
+            // After a value: close what ends here, or go on to the next one.
+            loop {
+                let Some(&close) = open.last() else {
+                    return Ok(());
+                };
+                match self.peek() {
+                    Some(b) if b == close => {
+                        self.i += 1;
+                        open.pop();
+                    }
+                    Some(b',') => {
+                        self.i += 1;
                         if self.peek() == Some(close) {
                             return Err(DeError::new("trailing comma"));
                         }
-                    }
-                    first = false;
-                    if open == b'{' {
-                        if self.peek() != Some(b'"') {
-                            return Err(self.key_error());
+                        if close == b'}' {
+                            self.skip_key()?;
                         }
-                        self.string()?;
-                        self.expect(b':', "expected `:`")?;
+                        break;
                     }
-                    self.skip()?;
+                    None => return Err(DeError::new(eof_in(close))),
+                    Some(_) => return Err(DeError::new(comma_message(close))),
                 }
-                self.leave(close)
             }
-            Some(_) => Err(DeError::new("expected value")),
+        }
+    }
+
+    /// A key and its colon, skipped (the position is after `{` or `,`).
+    fn skip_key(&mut self) -> Result<(), DeError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.key_error());
+        }
+        self.skip_string()?;
+        self.expect(b':', "expected `:`")
+    }
+
+    /// Skips a string (its quote next): escapes and control characters
+    /// checked, its bytes not decoded.
+    fn skip_string(&mut self) -> Result<(), DeError> {
+        self.i += 1;
+        loop {
+            match self.s.get(self.i) {
+                None => return Err(DeError::new("EOF while parsing a string")),
+                Some(b'"') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.i += 1;
+                    match self.s.get(self.i) {
+                        None => return Err(DeError::new("EOF while parsing a string")),
+                        Some(b'u') => {
+                            self.i += 1;
+                            self.hex4()?;
+                        }
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.i += 1,
+                        Some(_) => return Err(DeError::new("invalid escape")),
+                    }
+                }
+                Some(&b) if b < 0x20 => return Err(control()),
+                Some(_) => self.i += 1,
+            }
         }
     }
 
@@ -757,7 +831,13 @@ fn approx_f64(text: &[u8]) -> f64 {
         exp10 += if exp_neg { -e } else { e };
     }
     let mut x = mantissa as f64;
-    if mantissa != 0 {
+    // Beyond these the value is 0 or infinite whatever the 19 digits are
+    // (and the loops below would run for each power of ten).
+    if mantissa == 0 || exp10 < -343 {
+        x = 0.0;
+    } else if exp10 > 309 {
+        x = f64::INFINITY;
+    } else {
         // Powers of ten up to 1e22 are exact in an f64.
         let pow = |n: i64| (0..n).fold(1.0_f64, |p, _| p * 10.0);
         while exp10 > 22 && x.is_finite() {
@@ -788,6 +868,14 @@ fn utf8(bytes: &[u8]) -> Result<&str, DeError> {
 #[cold]
 fn control() -> DeError {
     DeError::new("control character (\\u0000-\\u001F) found while parsing a string")
+}
+
+fn eof_in(close: u8) -> &'static str {
+    if close == b']' {
+        "EOF while parsing a list"
+    } else {
+        "EOF while parsing an object"
+    }
 }
 
 fn eof_what(b: u8) -> &'static str {
@@ -950,8 +1038,8 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
                 Num::U(n) => visitor.visit_u64(n),
                 Num::I(n) => visitor.visit_i64(n),
                 Num::F(x) => visitor.visit_f64(x),
-                Num::U128(n) => visitor.visit_u128(n),
-                Num::I128(n) => visitor.visit_i128(n),
+                Num::U128(n) => visitor.visit_f64(n as f64),
+                Num::I128(n) => visitor.visit_f64(n as f64),
             },
             _ => Err(self.mismatch_at(&visitor)),
         }
@@ -1418,15 +1506,15 @@ impl<'de> de::VariantAccess<'de> for VariantMap<'_, 'de> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, DeError> {
-        de::Deserializer::deserialize_any(self.r, visitor)
+        de::Deserializer::deserialize_seq(self.r, visitor)
     }
 
     fn struct_variant<V: Visitor<'de>>(
         self,
-        _fields: &'static [&'static str],
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        de::Deserializer::deserialize_any(self.r, visitor)
+        de::Deserializer::deserialize_struct(self.r, "", fields, visitor)
     }
 }
 
@@ -1665,6 +1753,63 @@ mod tests {
     }
 
     #[test]
+    fn skipped_values_are_checked_as_serde_json_checks_them() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct S {
+            a: u8,
+        }
+        // What only a decoded value needs is not checked in a value nobody
+        // reads: a lone surrogate, a number out of range, nesting, non-UTF-8.
+        let deep = format!(r#"{{"x":{}{},"a":1}}"#, "[".repeat(300), "]".repeat(300));
+        for text in [
+            r#"{"x":"\ud800","a":1}"#.to_owned(),
+            r#"{"x":1e400,"a":1}"#.to_owned(),
+            deep,
+        ] {
+            assert_eq!(
+                from_slice::<S>(text.as_bytes()).ok(),
+                Some(S { a: 1 }),
+                "{text}"
+            );
+            assert_eq!(
+                serde_json::from_str::<S>(&text).ok(),
+                Some(S { a: 1 }),
+                "{text}"
+            );
+        }
+        let mut bytes = br#"{"x":"?","a":1}"#.to_vec();
+        bytes[6] = 0xff;
+        assert_eq!(from_slice::<S>(&bytes).ok(), Some(S { a: 1 }));
+        assert!(serde_json::from_slice::<S>(&bytes).is_ok());
+        // The grammar still is.
+        for text in [
+            r#"{"x":"\q","a":1}"#,
+            "{\"x\":\"\u{1}\",\"a\":1}",
+            r#"{"x":[1 2],"a":1}"#,
+        ] {
+            assert!(from_slice::<S>(text.as_bytes()).is_err(), "{text}");
+            assert!(serde_json::from_str::<S>(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn extreme_numbers_are_quick_and_exact_at_the_ends() {
+        // A huge exponent is not a loop per power of ten.
+        let many = format!("[{}0]", "1e-99999,".repeat(20_000));
+        let v: Vec<f64> = from_slice(many.as_bytes()).unwrap();
+        assert!(v[..20_000].iter().all(|x| *x == 0.0));
+        assert!(from_slice::<f64>(b"1e99999").is_err());
+        assert_eq!(
+            from_slice::<f64>(b"-1e-99999").unwrap().to_bits(),
+            (-0.0f64).to_bits()
+        );
+        let min: i128 = from_slice(b"-170141183460469231731687303715884105728").unwrap();
+        assert_eq!(min, i128::MIN);
+        let big: f64 = from_slice(b"18446744073709551616").unwrap();
+        assert_eq!(big, 18_446_744_073_709_551_616.0);
+    }
+
+    #[test]
     fn skips_unknown_values_checking_their_grammar() {
         #[derive(Deserialize, Debug, PartialEq)]
         struct S {
@@ -1775,14 +1920,17 @@ mod tests {
             (3.0, "3"),
             (123456.789, "123456.789"),
             (0.000_012_5, "0.0000125"),
-            (1.0 / 3.0, "0.333333333333333"),
+            (1.0 / 3.0, "0.33333333333333"),
+            (1e-300, "1e-300"),
+            (-1.7976931348623157e308, "-1.7976931348623e308"),
+            (5e-324, "4.9406564584125e-324"),
             (9.5e15, "9.5e15"),
             (2e16, "2e16"),
         ];
         for (x, text) in cases {
             assert_eq!(float_text(x), text, "{x}");
             let back: f64 = float_text(x).parse().unwrap();
-            assert!((back - x).abs() <= x.abs() * 1e-14, "{x}");
+            assert!((back - x).abs() <= x.abs() * 1e-13, "{x}");
         }
     }
 }
