@@ -15,13 +15,18 @@
 //! Behaviour follows serde_json: the same JSON grammar (RFC 8259, no
 //! trailing commas, no comments), duplicate keys left to the visitor
 //! (derived structs refuse them), strings borrowed when they have no
-//! escapes, integers as `u64` / `i64` (or `u128` / `i128` beyond), other
-//! numbers as `f64`, nesting limited to 128 levels, and the same messages
-//! without their line and column (`invalid type: integer `5`, expected a
-//! string`). Differences: a struct is read from an object only (serde_json
-//! also takes an array of its fields in order); a float is read to within a
-//! few units in the last place ([`approx_f64`]: the crate has no fractional
-//! field) and printed in messages with at most 15 significant digits
+//! escapes, integers as `u64` / `i64` (`u128` / `i128` beyond, for the
+//! 128-bit entry points; a float elsewhere), other numbers as `f64`, typed
+//! nesting limited to 128 levels, values nobody reads checked only for
+//! their grammar (as serde_json's `ignore_value`: not UTF-8, surrogates,
+//! range or depth), and the same messages without their line and column
+//! (`invalid type: integer `5`, expected a string`). Differences, none of
+//! which a type of the crate meets: a struct (or struct variant) is read
+//! from an object only (serde_json also takes an array of its fields in
+//! order); a map key is always a string (serde_json parses integer keys); a
+//! float is read to within a few units in the last place ([`approx_f64`]),
+//! so a number within a few ulps of `f64::MAX` may be refused as out of
+//! range, and printed in messages with at most 14 significant digits
 //! ([`float_text`]), so the module needs neither float parser nor formatter.
 
 use std::fmt::{self, Write as _};
