@@ -268,6 +268,7 @@ pub(crate) fn float_text(x: f64) -> String {
 ///
 /// # Errors
 /// A [`DeError`] for the first problem: not JSON, or not a `T`.
+#[inline(always)]
 pub(crate) fn from_slice<'de, T: de::Deserialize<'de>>(json: &'de [u8]) -> Result<T, DeError> {
     let mut r = Reader::new(json);
     let value = T::deserialize(&mut r)?;
@@ -284,6 +285,7 @@ pub(crate) fn from_slice<'de, T: de::Deserialize<'de>>(json: &'de [u8]) -> Resul
 /// # Errors
 /// A [`DeError`] for the first problem: not JSON, a captured value that is
 /// not JSON, or a rest that is not a `T`.
+#[inline(always)]
 pub(crate) fn from_slice_capturing<'de, T: de::Deserialize<'de>>(
     json: &'de [u8],
     keys: &'static [&'static str],
