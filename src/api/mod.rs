@@ -358,7 +358,7 @@ impl<'de> de::Visitor<'de> for JsonText {
         f.write_str("any JSON value")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        serde_json::to_string(v).map_err(E::custom)
+        Ok(json_string(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
         Ok(v.to_string())
@@ -394,7 +394,7 @@ impl<'de> de::Visitor<'de> for JsonText {
             if out.len() > 1 {
                 out.push(',');
             }
-            out.push_str(&serde_json::to_string(&*k.0).map_err(de::Error::custom)?);
+            out.push_str(&json_string(&k.0));
             out.push(':');
             out.push_str(&map.next_value_seed(JsonText)?);
         }
@@ -403,9 +403,17 @@ impl<'de> de::Visitor<'de> for JsonText {
     }
 }
 
-/// Serializes a wire body; wire structs hold only strings and integers.
+/// A string as JSON text (serde_json cannot fail to write a `str`).
+fn json_string(v: &str) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Serializes a wire body; wire structs hold only strings and integers, so
+/// it cannot fail (serde_json fails only on a failing `Serialize` impl or a
+/// non-string map key). The error is not formatted: serde_json's `Display`
+/// would bring its message table and std's I/O error texts into the wasm.
 pub(crate) fn encode_json<T: Serialize>(body: &T) -> Result<String, Error> {
-    serde_json::to_string(body).map_err(|e| Error::invalid("", e.to_string()))
+    serde_json::to_string(body).map_err(|_| Error::invalid("", "cannot be written as JSON"))
 }
 
 // ----------------------------------------------------------- shared wire
