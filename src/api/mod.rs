@@ -147,7 +147,6 @@ pub fn parse_response<C: Command>(cmd: &C, resp: &HttpResponse) -> Result<C::Out
 /// The four envelope fields of every answer.
 const ENVELOPE_KEYS: &[&str] = &["ActionStatus", "ErrorCode", "ErrorInfo", "ErrorDisplay"];
 
-#[derive(Default)]
 struct Envelope {
     action_status: Option<String>,
     error_code: Option<i64>,
@@ -194,18 +193,16 @@ impl Envelope {
     }
 }
 
-/// A free-text envelope field from its JSON text: a string as it is, `null`
-/// as absent, anything else (a number, never seen: an object) as its text.
+/// A free-text envelope field from its JSON text, read as every free-text
+/// field is ([`lenient_string`]). Text the reader only skimmed and cannot
+/// decode (a lone surrogate) is absent: the code is what an error answer
+/// must carry.
 fn lenient_text(text: Option<&str>) -> Option<String> {
-    let text = text?;
-    if text.starts_with('"') {
-        // The reader checked the string already: it decodes.
-        crate::codec::jsonpath::decode::<String>(text.as_bytes()).ok()
-    } else if text == "null" {
-        None
-    } else {
-        Some(text.to_owned())
-    }
+    #[derive(Deserialize)]
+    struct FreeText(#[serde(deserialize_with = "lenient_string")] Option<String>);
+    decode_path::<FreeText>(text?.as_bytes())
+        .ok()
+        .and_then(|t| t.0)
 }
 
 /// Reads only the envelope of an answer.
@@ -683,8 +680,7 @@ mod tests {
             (crate::ErrorKind::Decode, Some("ErrorCode"))
         );
         assert!(e.message().contains("duplicate field"), "{e}");
-        // Free text of any JSON type keeps an error answer an API error; a
-        // non-string is kept as the text it was sent as.
+        // Free text of any JSON type keeps an error answer an API error.
         let e = ok(r#"{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":{"m":[1,"x\"",null,{}],"n":-2.5},"ErrorDisplay":1.0}"#)
             .unwrap_err();
         assert_eq!(
@@ -693,7 +689,7 @@ mod tests {
                 crate::ErrorKind::Api,
                 Some(70001),
                 Some(r#"{"m":[1,"x\"",null,{}],"n":-2.5}"#),
-                Some("1.0")
+                Some("1")
             )
         );
     }
