@@ -316,8 +316,6 @@ pub(crate) struct Reader<'de> {
     i: usize,
     depth: u32,
     scratch: String,
-    /// Where the last number read by [`Reader::integer`] starts.
-    last: usize,
     /// Keys of the top-level object taken out before its visitor sees them
     /// ([`from_slice_capturing`]); empty for a plain decode.
     capture: &'static [&'static str],
@@ -332,7 +330,6 @@ impl<'de> Reader<'de> {
             i: 0,
             depth: 0,
             scratch: String::new(),
-            last: usize::MAX,
             capture: &[],
             captured: Vec::new(),
         }
@@ -1037,7 +1034,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         match self.integer()? {
             Ok(Num::U(n)) => visitor.visit_u64(n),
             Ok(Num::I(n)) => visitor.visit_i64(n),
-            _ => Err(self.mismatch_after(&visitor)),
+            _ => Err(self.mismatch_at(&visitor)),
         }
     }
 
@@ -1047,7 +1044,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             Ok(Num::U128(n)) => visitor.visit_u128(n),
             Ok(Num::I(n)) => visitor.visit_i128(i128::from(n)),
             Ok(Num::I128(n)) => visitor.visit_i128(n),
-            _ => Err(self.mismatch_after(&visitor)),
+            _ => Err(self.mismatch_at(&visitor)),
         }
     }
 
@@ -1150,34 +1147,21 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
 
 impl<'de> Reader<'de> {
     /// An integer at the position: `Ok(Ok(n))`; `Ok(Err(()))` when the
-    /// value is something else (a float, a string, ...), not consumed unless
-    /// it was a number (then [`Reader::mismatch_after`] describes it).
+    /// value is something else (a float, a string, ...), left unread for
+    /// [`Reader::mismatch_at`] to describe.
     #[inline(never)]
     fn integer(&mut self) -> Result<Result<Num, ()>, DeError> {
+        let start = self.i;
         match self.peek() {
-            Some(b'-' | b'0'..=b'9') => {
-                self.last = self.i;
-                match self.number()? {
-                    Num::F(_) => Ok(Err(())),
-                    n => Ok(Ok(n)),
+            Some(b'-' | b'0'..=b'9') => match self.number()? {
+                Num::F(_) => {
+                    self.i = start;
+                    Ok(Err(()))
                 }
-            }
-            _ => {
-                self.last = usize::MAX;
-                Ok(Err(()))
-            }
+                n => Ok(Ok(n)),
+            },
+            _ => Ok(Err(())),
         }
-    }
-
-    /// The error for a value the visitor does not take, the number just
-    /// read (by [`Reader::integer`]) or the value at the position.
-    #[cold]
-    #[inline(never)]
-    fn mismatch_after(&mut self, exp: &dyn Expected) -> DeError {
-        if self.last != usize::MAX {
-            self.i = self.last;
-        }
-        self.mismatch_at(exp)
     }
 
     /// `invalid type: <the value at the position>, expected <exp>`; reads a
