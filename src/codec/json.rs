@@ -737,10 +737,8 @@ impl<'de> Reader<'de> {
     #[inline(never)]
     fn capture_entry(&mut self) -> Result<bool, DeError> {
         let at = self.i;
-        let found = match self.string()? {
-            Str::Borrowed(k) => self.capture.iter().position(|c| *c == k),
-            Str::Scratch => self.capture.iter().position(|c| *c == self.scratch),
-        };
+        let key = self.string()?;
+        let found = self.capture.iter().position(|c| *c == self.text(&key));
         let Some(index) = found else {
             self.i = at;
             return Ok(false);
@@ -774,12 +772,19 @@ impl<'de> Reader<'de> {
         let saved = self.i;
         self.i = at;
         let key = match self.string() {
-            Ok(Str::Borrowed(s)) => s.to_owned(),
-            Ok(Str::Scratch) => self.scratch.clone(),
+            Ok(key) => self.text(&key).to_owned(),
             Err(_) => String::new(),
         };
         self.i = saved;
         key
+    }
+
+    /// The text of a string just read.
+    fn text<'s>(&'s self, s: &Str<'de>) -> &'s str {
+        match s {
+            Str::Borrowed(s) => s,
+            Str::Scratch => &self.scratch,
+        }
     }
 
     fn visit_str<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value, DeError> {
@@ -1192,10 +1197,7 @@ impl<'de> Reader<'de> {
                 Err(e) => return e,
             },
             Some(b'"') => match self.string() {
-                Ok(Str::Borrowed(s)) => return DeError::invalid_type(Unexpected::Str(s), exp),
-                Ok(Str::Scratch) => {
-                    return DeError::invalid_type(Unexpected::Str(&self.scratch), exp)
-                }
+                Ok(text) => return DeError::invalid_type(Unexpected::Str(self.text(&text)), exp),
                 Err(e) => return e,
             },
             Some(b'[') => Unexpected::Seq,
